@@ -1,0 +1,191 @@
+// jamtool simulate — plays every melody of a JSONL file through the planner exactly as a live
+// client would (one request per frame, echoing the chord stream) and writes the chords that would
+// have sounded, in the shared JSONL song schema, for `jamtool metrics`.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "commands.h"
+#include "jam/hooktheory.h"
+#include "jam/planning_stack.h"
+#include "model_files.h"  // tools/host
+#include "tool_io.h"
+
+namespace jam::tool {
+
+namespace {
+
+struct SimOptions {
+  int lookahead = 16, commit = 16, silence = 32;
+  double temperature = 1.0;
+  uint64_t seed = 0;
+};
+
+struct SongResult {
+  std::string line;
+  int requests = 0;
+  double total_ms = 0;
+  std::vector<float> ms;
+  int64_t fed = 0, reused = 0, hits = 0;
+};
+
+// The live client: at frame f-1 it asks for a plan from frame f, knowing the notes that started
+// by then (a note whose release is still ahead is sent as held).
+Result<SongResult> simulate_song(PlanningStack& stack, const Song& song, const SimOptions& o,
+                                 uint64_t song_seed) {
+  SongResult res;
+  std::vector<int> echoed;
+  for (Frame f = 1; f <= song.n_frames; ++f) {
+    PlanRequest r;
+    r.model = stack.online().id;
+    r.frame = f;
+    r.lookahead_frames = o.lookahead;
+    r.commit_frames = o.commit;
+    r.silence_frames = o.silence;
+    r.temperature = o.temperature;
+    r.seed = song_seed;
+    r.session = song.id;
+    for (const Note& n : song.melody) {
+      if (n.on > f - 1) continue;
+      r.melody.push_back({n.on, n.off <= f - 1 ? std::optional<Frame>(n.off) : std::nullopt, n.pitch});
+    }
+    r.chord_tokens = std::move(echoed);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto resp = stack.plan_sync(r);
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (!resp) return Result<SongResult>::fail("frame " + std::to_string(f) + ": " + resp.error());
+    const PlanStats& st = stack.planner().last_stats();
+    res.fed += st.tokens_fed;
+    res.reused += st.tokens_reused;
+    res.hits += st.cache_hit;
+    res.ms.push_back(static_cast<float>(ms));
+    res.total_ms += ms;
+    ++res.requests;
+    echoed = std::move(resp->chord_tokens);
+  }
+  echoed.resize(static_cast<size_t>(song.n_frames));
+  Song out = song;
+  out.chords.clear();
+  for (ChordEvent& e : chord_events_from_tokens(echoed, stack.online().vocab)) {
+    e.on = std::max(e.on, static_cast<Frame>(o.silence));  // the silence period is never played
+    if (e.off > e.on) out.chords.push_back(std::move(e));
+  }
+  res.line = song_to_jsonl(out);
+  return res;
+}
+
+double percentile(std::vector<float> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[static_cast<size_t>(std::min<double>(v.size() - 1, p * (v.size() - 1) + 0.5))];
+}
+
+}  // namespace
+
+int cmd_simulate(const Args& args) {
+  std::string bad;
+  SimOptions o;
+  o.lookahead = args.get_int("lookahead", 16, &bad);
+  o.commit = args.get_int("commit", 16, &bad);
+  o.silence = args.get_int("silence", 32, &bad);
+  o.temperature = args.get_double("temperature", 1.0, &bad);
+  o.seed = static_cast<uint64_t>(args.get_int("seed", 0, &bad));
+  const int limit = args.get_int("limit", 0, &bad);
+  const int threads = std::max(1, args.get_int("threads", 1, &bad));
+  if (!bad.empty()) return std::cerr << "jamtool simulate: " << bad << "\n", 2;
+  if (!args.has("data") || !args.has("out"))
+    return std::cerr << "jamtool simulate: --data FILE.jsonl and --out OUT.jsonl are required\n", 2;
+  if (o.lookahead < 1 || o.lookahead > 32 || o.commit < 0 || o.commit > o.lookahead ||
+      o.silence < 0 || o.temperature < 0)
+    return std::cerr << "jamtool simulate: need 1 <= lookahead <= 32, 0 <= commit <= lookahead, "
+                        "silence >= 0, temperature >= 0\n", 2;
+
+  const std::filesystem::path models_dir = args.get("models", (repo_root() / "models").string());
+  auto online = load_model_bundle(models_dir, args.get("model", "online"));
+  if (!online) return std::cerr << "jamtool simulate: " << online.error() << "\n", 1;
+  std::shared_ptr<const ModelBundle> offline;
+  if (!args.has("no-warm-start")) {
+    auto off = load_model_bundle(models_dir, args.get("offline", "offline"));
+    if (off && (*off)->vocab.hash() == (*online)->vocab.hash()) offline = *off;
+    else if (args.has("offline"))
+      return std::cerr << "jamtool simulate: " << (off ? "offline model has another vocabulary" : off.error()) << "\n", 1;
+  }
+
+  std::vector<Song> songs;
+  std::string err = for_each_line(args.get("data"), [&](std::string_view line, size_t n) {
+    if (line.empty() || (limit > 0 && static_cast<int>(songs.size()) >= limit)) return;
+    auto s = parse_hooktheory_line(line);
+    if (!s) std::cerr << args.get("data") << ":" << n << ": skipped: " << s.error() << "\n";
+    else songs.push_back(std::move(*s));
+  });
+  if (!err.empty()) return std::cerr << "jamtool simulate: " << err << "\n", 1;
+
+  std::vector<SongResult> results(songs.size());
+  std::vector<std::string> errors(songs.size());
+  std::atomic<size_t> next{0};
+  std::mutex progress_mu;
+  size_t done = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto worker = [&]() {
+    PlanningStackConfig cfg;
+    auto stack = PlanningStack::create(*online, offline, cfg);
+    if (!stack) {
+      std::lock_guard lock(progress_mu);
+      errors[0] = stack.error();
+      return;
+    }
+    for (size_t i; (i = next.fetch_add(1)) < songs.size();) {
+      auto r = simulate_song(**stack, songs[i], o, o.seed * 1000003 + i);
+      if (r) results[i] = std::move(*r);
+      else errors[i] = songs[i].id + ": " + r.error();
+      std::lock_guard lock(progress_mu);
+      if (++done % 100 == 0 || done == songs.size())
+        std::cerr << "simulate: " << done << "/" << songs.size() << " songs\n";
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+
+  std::string out;
+  std::vector<float> all_ms;
+  int64_t requests = 0, fed = 0, reused = 0, hits = 0;
+  int failed = 0;
+  for (size_t i = 0; i < songs.size(); ++i) {
+    if (!errors[i].empty()) {
+      std::cerr << "jamtool simulate: " << errors[i] << "\n";
+      ++failed;
+      continue;
+    }
+    out += results[i].line;
+    out += '\n';
+    all_ms.insert(all_ms.end(), results[i].ms.begin(), results[i].ms.end());
+    requests += results[i].requests, fed += results[i].fed, reused += results[i].reused;
+    hits += results[i].hits;
+  }
+  if (!write_file(args.get("out"), out))
+    return std::cerr << "jamtool simulate: cannot write " << args.get("out") << "\n", 1;
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "{\"songs\": %zu, \"failed\": %d, \"requests\": %lld, \"seconds\": %.1f, "
+                "\"ms_p50\": %.3f, \"ms_p90\": %.3f, \"ms_p99\": %.3f, \"tokens_fed_per_request\": "
+                "%.2f, \"tokens_reused_per_request\": %.1f, \"cache_hit_rate\": %.4f, "
+                "\"warm_start\": %s}",
+                songs.size() - failed, failed, static_cast<long long>(requests), secs,
+                percentile(all_ms, 0.5), percentile(all_ms, 0.9), percentile(all_ms, 0.99),
+                requests ? double(fed) / requests : 0.0, requests ? double(reused) / requests : 0.0,
+                requests ? double(hits) / requests : 0.0, offline ? "true" : "false");
+  std::cout << buf << "\n";
+  return failed ? 1 : 0;
+}
+
+}  // namespace jam::tool
