@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "jam/hooktheory.h"
+#include "jam/live_sim.h"
 #include "jam/planning_stack.h"
 #include "model_files.h"  // tools/host
 #include "tool_io.h"
@@ -20,66 +21,6 @@
 namespace jam::tool {
 
 namespace {
-
-struct SimOptions {
-  int lookahead = 16, commit = 16, silence = 32;
-  double temperature = 1.0;
-  uint64_t seed = 0;
-};
-
-struct SongResult {
-  std::string line;
-  int requests = 0;
-  double total_ms = 0;
-  std::vector<float> ms;
-  int64_t fed = 0, reused = 0, hits = 0;
-};
-
-// The live client: at frame f-1 it asks for a plan from frame f, knowing the notes that started
-// by then (a note whose release is still ahead is sent as held).
-Result<SongResult> simulate_song(PlanningStack& stack, const Song& song, const SimOptions& o,
-                                 uint64_t song_seed) {
-  SongResult res;
-  std::vector<int> echoed;
-  for (Frame f = 1; f <= song.n_frames; ++f) {
-    PlanRequest r;
-    r.model = stack.online().id;
-    r.frame = f;
-    r.lookahead_frames = o.lookahead;
-    r.commit_frames = o.commit;
-    r.silence_frames = o.silence;
-    r.temperature = o.temperature;
-    r.seed = song_seed;
-    r.session = song.id;
-    for (const Note& n : song.melody) {
-      if (n.on > f - 1) continue;
-      r.melody.push_back({n.on, n.off <= f - 1 ? std::optional<Frame>(n.off) : std::nullopt, n.pitch});
-    }
-    r.chord_tokens = std::move(echoed);
-    const auto t0 = std::chrono::steady_clock::now();
-    auto resp = stack.plan_sync(r);
-    const double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    if (!resp) return Result<SongResult>::fail("frame " + std::to_string(f) + ": " + resp.error());
-    const PlanStats& st = stack.planner().last_stats();
-    res.fed += st.tokens_fed;
-    res.reused += st.tokens_reused;
-    res.hits += st.cache_hit;
-    res.ms.push_back(static_cast<float>(ms));
-    res.total_ms += ms;
-    ++res.requests;
-    echoed = std::move(resp->chord_tokens);
-  }
-  echoed.resize(static_cast<size_t>(song.n_frames));
-  Song out = song;
-  out.chords.clear();
-  for (ChordEvent& e : chord_events_from_tokens(echoed, stack.online().vocab)) {
-    e.on = std::max(e.on, static_cast<Frame>(o.silence));  // the silence period is never played
-    if (e.off > e.on) out.chords.push_back(std::move(e));
-  }
-  res.line = song_to_jsonl(out);
-  return res;
-}
 
 double percentile(std::vector<float> v, double p) {
   if (v.empty()) return 0;
@@ -91,12 +32,12 @@ double percentile(std::vector<float> v, double p) {
 
 int cmd_simulate(const Args& args) {
   std::string bad;
-  SimOptions o;
+  LiveSimOptions o;
   o.lookahead = args.get_int("lookahead", 16, &bad);
   o.commit = args.get_int("commit", 16, &bad);
   o.silence = args.get_int("silence", 32, &bad);
   o.temperature = args.get_double("temperature", 1.0, &bad);
-  o.seed = static_cast<uint64_t>(args.get_int("seed", 0, &bad));
+  const uint64_t seed = static_cast<uint64_t>(args.get_int("seed", 0, &bad));
   const int limit = args.get_int("limit", 0, &bad);
   const int threads = std::max(1, args.get_int("threads", 1, &bad));
   if (!bad.empty()) return std::cerr << "jamtool simulate: " << bad << "\n", 2;
@@ -127,7 +68,7 @@ int cmd_simulate(const Args& args) {
   });
   if (!err.empty()) return std::cerr << "jamtool simulate: " << err << "\n", 1;
 
-  std::vector<SongResult> results(songs.size());
+  std::vector<LiveSimResult> results(songs.size());
   std::vector<std::string> errors(songs.size());
   std::atomic<size_t> next{0};
   std::mutex progress_mu;
@@ -142,7 +83,10 @@ int cmd_simulate(const Args& args) {
       return;
     }
     for (size_t i; (i = next.fetch_add(1)) < songs.size();) {
-      auto r = simulate_song(**stack, songs[i], o, o.seed * 1000003 + i);
+      auto r = simulate_live(**stack, songs[i], o, seed * 1000003 + i, [] {
+        return std::chrono::duration<double, std::milli>(
+                   std::chrono::steady_clock::now().time_since_epoch()).count();
+      });
       if (r) results[i] = std::move(*r);
       else errors[i] = songs[i].id + ": " + r.error();
       std::lock_guard lock(progress_mu);
@@ -164,11 +108,11 @@ int cmd_simulate(const Args& args) {
       ++failed;
       continue;
     }
-    out += results[i].line;
+    out += song_to_jsonl(results[i].song);
     out += '\n';
-    all_ms.insert(all_ms.end(), results[i].ms.begin(), results[i].ms.end());
-    requests += results[i].requests, fed += results[i].fed, reused += results[i].reused;
-    hits += results[i].hits;
+    all_ms.insert(all_ms.end(), results[i].request_ms.begin(), results[i].request_ms.end());
+    requests += results[i].requests, fed += results[i].tokens_fed;
+    reused += results[i].tokens_reused, hits += results[i].cache_hits;
   }
   if (!write_file(args.get("out"), out))
     return std::cerr << "jamtool simulate: cannot write " << args.get("out") << "\n", 1;
