@@ -2,8 +2,6 @@
 // tiny offline model for the warm start.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <string>
 
@@ -14,33 +12,14 @@
 #include "jam/prefix_cache.h"
 #include "jam/tokenizer.h"
 #include "jam/weights.h"
+#include "tiny_models.h"
 
 namespace jam {
 namespace {
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 struct TinyModels {
-  ChordVocab vocab;
-  std::vector<uint8_t> online_bytes, offline_bytes;
-  std::unique_ptr<WeightFile> online, offline;
-
-  TinyModels() {
-    auto v = ChordVocab::from_json(read_text("tests/data/tiny_online/vocab.json"));
-    EXPECT_TRUE(v.ok()) << v.error();
-    vocab = *v;
-    for (auto [dir, bytes, wf] : {std::tuple{"tiny_online", &online_bytes, &online},
-                                  std::tuple{"tiny_offline", &offline_bytes, &offline}}) {
-      const std::string s = read_text(std::string("tests/data/") + dir + "/model.jamw");
-      bytes->assign(s.begin(), s.end());
-      auto w = WeightFile::parse(*bytes, vocab.hash());
-      EXPECT_TRUE(w.ok()) << w.error();
-      *wf = std::make_unique<WeightFile>(std::move(*w));
-    }
-  }
+  const ChordVocab& vocab = testing::tiny_online()->vocab;
+  const WeightFile* offline = testing::tiny_offline()->weights.get();
 };
 
 const TinyModels& models() {
@@ -48,12 +27,7 @@ const TinyModels& models() {
   return m;
 }
 
-PrefixCache::Factory online_factory() {
-  return [] {
-    auto e = Engine::create(*models().online);
-    return e ? std::make_unique<Engine>(std::move(*e)) : nullptr;
-  };
-}
+PrefixCache::Factory online_factory() { return testing::tiny_online_factory(); }
 
 // A simple melody: a C major scale in quarter notes from frame 0, the last note still held.
 PlanRequest request_at(Frame frame, int lookahead = 16, int commit = 8, int silence = 16) {
