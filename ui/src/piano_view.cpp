@@ -1,0 +1,124 @@
+#include "jam/ui/piano_view.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "imgui.h"
+#include "theme.h"
+
+namespace jam {
+
+namespace {
+
+ImVec2 v(float x, float y) { return ImVec2(x, y); }
+
+struct KeyColors {
+  ImU32 top, bottom;
+};
+
+KeyColors white_colors(NoteSource src) {
+  switch (src) {
+    case NoteSource::user: return {theme::kUserDeep, theme::kUserLight};
+    case NoteSource::agent: return {theme::kAgentDeep, theme::kAgentLight};
+    default: return {theme::kWhiteTop, theme::kWhiteBottom};
+  }
+}
+
+void draw_white_key(ImDrawList* dl, const PianoKey& key, NoteSource src, float gap, float scale) {
+  const Rect& r = key.rect;
+  const float x0 = r.x0, x1 = r.x1 - gap, y0 = r.y0, y1 = r.y1;
+  const float radius = std::round(3 * scale);
+  const KeyColors c = white_colors(src);
+  dl->AddRectFilledMultiColor(v(x0, y0), v(x1, y1 - radius), c.top, c.top, c.bottom, c.bottom);
+  dl->AddRectFilled(v(x0, y1 - 2 * radius), v(x1, y1), c.bottom, radius,
+                    ImDrawFlags_RoundCornersBottom);
+  if (src == NoteSource::none) {
+    // The front lip: a thin darker band at the bottom, as when looking at a real key.
+    const float lip = std::round(4 * scale);
+    dl->AddRectFilled(v(x0, y1 - lip), v(x1, y1), theme::rgb(212, 212, 206), radius,
+                      ImDrawFlags_RoundCornersBottom);
+  }
+}
+
+void draw_black_key(ImDrawList* dl, const PianoKey& key, NoteSource src, float scale) {
+  const Rect& r = key.rect;
+  const float radius = std::round(2 * scale);
+  // Shadow cast on the white keys, down and to the right.
+  const float sh = std::round(2 * scale);
+  dl->AddRectFilled(v(r.x0 + sh, r.y0), v(r.x1 + sh, r.y1 + sh), theme::rgb(0, 0, 0, 70), radius,
+                    ImDrawFlags_RoundCornersBottom);
+
+  const bool lit = src != NoteSource::none;
+  const ImU32 body = src == NoteSource::user    ? theme::kUserDeep
+                     : src == NoteSource::agent ? theme::kAgentDeep
+                                                : theme::kBlackBody;
+  dl->AddRectFilled(v(r.x0, r.y0), v(r.x1, r.y1), body, radius, ImDrawFlags_RoundCornersBottom);
+
+  // The top face, inset from the sides, ending above a lighter front bevel.
+  const float inset = std::max(1.0f, std::round(r.width() * 0.14f));
+  const float bevel = std::round(r.height() * (lit ? 0.05f : 0.09f));
+  const ImU32 face_top = lit ? body : theme::kBlackFaceBottom;
+  const ImU32 face_bottom = src == NoteSource::user    ? theme::kUserLight
+                            : src == NoteSource::agent ? theme::kAgentLight
+                                                       : theme::kBlackFaceTop;
+  dl->AddRectFilledMultiColor(v(r.x0 + inset, r.y0), v(r.x1 - inset, r.y1 - bevel), face_top,
+                              face_top, face_bottom, face_bottom);
+  if (!lit) {
+    dl->AddRectFilled(v(r.x0 + inset, r.y1 - bevel), v(r.x1 - inset, r.y1 - inset * 0.5f),
+                      theme::rgb(74, 74, 84), radius * 0.5f, ImDrawFlags_RoundCornersBottom);
+  }
+}
+
+void draw_octave_label(ImDrawList* dl, const PianoKey& key, float gap, float scale) {
+  char text[8];
+  std::snprintf(text, sizeof text, "C%d", key.pitch / 12 - 1);
+  const ImVec2 size = ImGui::CalcTextSize(text);
+  const float w = key.rect.width() - gap;
+  if (size.x > w - 2) return;
+  const float x = std::round(key.rect.x0 + (w - size.x) * 0.5f);
+  const float y = std::round(key.rect.y1 - size.y - 7 * scale);
+  dl->AddText(v(x, y), theme::kKeyLabel, text);
+}
+
+}  // namespace
+
+std::optional<int> piano_view(const PianoLayout& layout, const AppState& state, float scale) {
+  const Rect& a = layout.area();
+  if (a.width() <= 0 || a.height() <= 0) return std::nullopt;
+
+  ImGui::SetCursorScreenPos(v(a.x0, a.y0));
+  ImGui::InvisibleButton("##piano", v(a.width(), a.height()));
+  std::optional<int> held;
+  if (ImGui::IsItemActive() && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    held = layout.pitch_at(m.x, m.y);
+  }
+
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(v(a.x0, a.y0), v(a.x1, a.y1), theme::kKeyGap);
+  const float gap = std::max(1.0f, std::round(scale));
+  for (const PianoKey& key : layout.keys()) {
+    if (key.black) continue;
+    draw_white_key(dl, key, state.lit[key.pitch], gap, scale);
+  }
+  // Shade under the felt strip, across all white keys.
+  const float shade = std::round(10 * scale);
+  dl->AddRectFilledMultiColor(v(a.x0, a.y0), v(a.x1, a.y0 + shade), theme::rgb(0, 0, 0, 90),
+                              theme::rgb(0, 0, 0, 90), theme::rgb(0, 0, 0, 0),
+                              theme::rgb(0, 0, 0, 0));
+  for (const PianoKey& key : layout.keys()) {
+    if (!key.black && key.pitch % 12 == 0 && state.lit[key.pitch] == NoteSource::none) {
+      draw_octave_label(dl, key, gap, scale);
+    }
+  }
+  for (const PianoKey& key : layout.keys()) {
+    if (key.black) draw_black_key(dl, key, state.lit[key.pitch], scale);
+  }
+  // Felt strip along the top edge.
+  const float felt = std::round(4 * scale);
+  dl->AddRectFilledMultiColor(v(a.x0, a.y0), v(a.x1, a.y0 + felt), theme::kFelt, theme::kFelt,
+                              theme::kFeltDark, theme::kFeltDark);
+  return held;
+}
+
+}  // namespace jam
