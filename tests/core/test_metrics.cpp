@@ -1,0 +1,104 @@
+// ReaLchords metrics on hand-made songs with hand-computed values.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <nlohmann/json.hpp>
+
+#include "jam/metrics.h"
+
+namespace {
+
+// 32 frames. Melody: C4 [0,8), E4 [8,12), F#4 [12,16), rest, G4 [20,32).
+// Chords: C [0,8), C [8,16) (same chord again), gap [16,24), Am7/G [24,60) (long, clipped at 32).
+jam::Song song_a() {
+  jam::Song s;
+  s.id = std::string("a");
+  s.n_frames = 32;
+  s.melody = {{0, 8, 60}, {8, 12, 64}, {12, 16, 66}, {20, 32, 67}};
+  s.chords = {{0, 8, 0, {4, 3}, 0}, {8, 16, 0, {4, 3}, 0}, {24, 60, 9, {3, 4, 3}, 3}};
+  return s;
+}
+
+}  // namespace
+
+TEST(Metrics, HandComputedValues) {
+  jam::Song b;  // no chords, 4 melody frames, no frames with both
+  b.id = std::string("b");
+  b.n_frames = 8;
+  b.melody = {{0, 4, 62}};
+  const jam::Metrics m = jam::compute_metrics({song_a(), b});
+  EXPECT_EQ(m.n_songs, 2);
+  // Song a: melody frames 8 + 4 + 4 + 12 = 28; with a chord: [0,16) = 16 and [24,32) = 8 -> 24.
+  // In chord: C over C (8), E over C (4), F# over C (0), G over Am7 (8) -> 20.
+  // Song b: 4 melody frames, none with a chord.
+  EXPECT_EQ(m.melody_frames, 32);
+  EXPECT_EQ(m.melody_chord_frames, 24);
+  EXPECT_EQ(m.in_chord_frames, 20);
+  EXPECT_DOUBLE_EQ(m.note_in_chord_ratio, 20.0 / 24.0);
+  EXPECT_DOUBLE_EQ(m.note_in_chord_song_mean, 20.0 / 24.0);  // song b has no such frames
+  EXPECT_DOUBLE_EQ(m.chord_silence_ratio, (32.0 - 24.0) / 32.0);  // G [20,24) + song b's 4 frames
+  // Chords: lengths 8, 8, 36 -> bins 8, 8, 33; onset intervals 8, 16.
+  EXPECT_EQ(m.n_chords, 3);
+  EXPECT_EQ(m.long_chords, 1);
+  EXPECT_DOUBLE_EQ(m.long_chord_ratio, 1.0 / 3.0);
+  EXPECT_EQ(m.chord_length_hist[8], 2);
+  EXPECT_EQ(m.chord_length_hist[33], 1);
+  EXPECT_EQ(m.onset_interval_hist[8], 1);
+  EXPECT_EQ(m.onset_interval_hist[16], 1);
+  EXPECT_NEAR(m.chord_length_entropy, -(2.0 / 3 * std::log(2.0 / 3) + 1.0 / 3 * std::log(1.0 / 3)), 1e-12);
+  EXPECT_DOUBLE_EQ(m.chords_per_song, 1.5);
+  EXPECT_DOUBLE_EQ(m.distinct_chords_per_song, 1.0);  // song a: C and Am7/G; song b: none
+}
+
+TEST(Metrics, DistinctChordsCompareSoundingPitchClasses) {
+  jam::Song s;
+  s.n_frames = 64;
+  s.chords = {{0, 8, 0, {2, 5}, 0},   // Csus2
+              {8, 16, 0, {7, 7}, 0},  // also C D G: the same chord
+              {16, 24, 0, {4, 3}, 0}, {24, 32, 0, {4, 3}, 1}};  // C and C/E differ by bass
+  EXPECT_DOUBLE_EQ(jam::compute_metrics({s}).distinct_chords_per_song, 3.0);
+}
+
+TEST(Metrics, HistogramEntropyAndEmd) {
+  EXPECT_DOUBLE_EQ(jam::histogram_entropy({0, 0}), 0.0);
+  EXPECT_NEAR(jam::histogram_entropy({1, 1, 1, 1}), std::log(4.0), 1e-12);
+  // All mass at bin 2 vs all at bin 5: distance 3 frames; scaling a histogram changes nothing.
+  EXPECT_DOUBLE_EQ(jam::histogram_emd({0, 0, 1, 0, 0, 0}, {0, 0, 0, 0, 0, 7}), 3.0);
+  EXPECT_DOUBLE_EQ(jam::histogram_emd({0, 2, 2}, {0, 5, 5}), 0.0);
+  // Half the mass moves one bin: 0.5.
+  EXPECT_DOUBLE_EQ(jam::histogram_emd({1, 1, 0}, {0, 2, 0}), 0.5);
+  EXPECT_TRUE(std::isnan(jam::histogram_emd({0, 0}, {1, 0})));
+}
+
+TEST(Metrics, JsonOutput) {
+  const jam::Metrics m = jam::compute_metrics({song_a()});
+  jam::Song shifted = song_a();
+  for (jam::ChordEvent& c : shifted.chords) c.on = std::max(0, c.on - 1);  // intervals 7, 16
+  const jam::Metrics r = jam::compute_metrics({shifted});
+  const std::string text = jam::metrics_to_json(m, &r);
+  const auto j = nlohmann::json::parse(text);
+  EXPECT_EQ(j["n_songs"], 1);
+  EXPECT_DOUBLE_EQ(j["note_in_chord_ratio"].get<double>(), m.note_in_chord_ratio);
+  EXPECT_EQ(j["onset_interval_hist"].size(), 65u);
+  EXPECT_EQ(j["chord_length_hist"].size(), 34u);
+  EXPECT_DOUBLE_EQ(j["onset_interval_emd"].get<double>(), 0.5);  // bin 8 -> 7 for half the mass
+  EXPECT_EQ(j["reference"]["n_songs"], 1);
+  EXPECT_NE(text.find("\"onset_interval_hist\": [0, 0, 0"), std::string::npos) << text;  // one line
+  EXPECT_FALSE(nlohmann::json::parse(jam::metrics_to_json(m)).contains("onset_interval_emd"));
+}
+
+TEST(Metrics, ToleratesOddSongs) {
+  jam::Song s;  // events past n_frames, negative frames, an empty chord: clipped, no crash
+  s.n_frames = 4;
+  s.melody = {{-2, 2, 60}, {3, 100, 64}};
+  s.chords = {{-4, 2, 0, {}, 0}, {2, 1000, 4, {3, 4}, 0}};
+  const jam::Metrics m = jam::compute_metrics({s, jam::Song{}});
+  EXPECT_EQ(m.n_songs, 2);
+  // Melody frames 0, 1 (C, clipped) and 3 (E, clipped); chords C-alone on 0..1, Em on 2..3.
+  EXPECT_EQ(m.melody_frames, 3);
+  EXPECT_EQ(m.melody_chord_frames, 3);
+  EXPECT_EQ(m.in_chord_frames, 3);
+  EXPECT_EQ(m.chord_length_hist[6], 1);   // -4..2
+  EXPECT_EQ(m.chord_length_hist[33], 1);  // 2..1000
+}
