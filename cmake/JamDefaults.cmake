@@ -1,6 +1,10 @@
 # Compiler flags shared by every jam_ target: warnings, -Werror in CI, sanitizers.
 function(jam_target_defaults target)
   target_compile_options(${target} PRIVATE -Wall -Wextra)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    # GCC 12 reports false -Wrestrict positives inside std::string concatenation (GCC bug 105329).
+    target_compile_options(${target} PRIVATE -Wno-restrict)
+  endif()
   if(JAM_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
@@ -12,6 +16,9 @@ if(JAM_SANITIZE AND NOT EMSCRIPTEN)
 endif()
 
 if(EMSCRIPTEN)
+  # emcc 3.1.6 links that run in parallel can corrupt each other's output: one link at a time.
+  set_property(GLOBAL APPEND PROPERTY JOB_POOLS jam_link_pool=1)
+  set(CMAKE_JOB_POOL_LINK jam_link_pool)
   # Exceptions are used only at the edges (JSON parsing); without this flag a throw aborts.
   add_compile_options(-fexceptions)
   add_link_options(-fexceptions)
