@@ -1,0 +1,35 @@
+// server_context.h — what every connection of one running server shares.
+//
+// Built once by main() before the first connection is accepted; the referenced objects outlive
+// every session. All members are either immutable after start or thread-safe themselves.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+
+#include "inference_pool.h"
+#include "metrics.h"
+#include "model_registry.h"
+#include "plan_endpoint.h"
+#include "server_options.h"
+
+namespace jam {
+
+struct ServerContext {
+  ServerOptions options;
+  std::filesystem::path web_root;  // empty: no static files
+  const ModelRegistry& models;
+  Metrics& metrics;
+  InferencePool& pool;
+  PlanEndpoint& plan;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::atomic<uint64_t> next_session_id{1};
+
+  double uptime_s() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  }
+};
+
+}  // namespace jam
