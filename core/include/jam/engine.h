@@ -1,0 +1,65 @@
+// engine.h — the native online model: a decoder-only Transformer (docs/architecture.md) with a
+// KV cache, in fp32. Implements SequenceModel; `done` is always called before feed() returns.
+//
+//   jam::Result<jam::WeightFile> w = jam::WeightFile::parse(bytes, vocab_hash);
+//   jam::Result<jam::Engine> e = jam::Engine::create(*w, {.parallel_for = host_pool});
+//   auto r = e->feed_sync(history, 0);            // prefill: logits of the last position
+//   r = e->feed_sync({{next}}, e->position());     // one step
+//   r = e->feed_sync(new_tail, 480);               // rewind to 480 and extend
+//
+// Prefill computes the LM head for the last fed position only; `feed_all_logits` returns every
+// position's logits (golden tests). Weights are copied out of the WeightFile (it may be freed).
+// Not thread-safe: one Engine per inference worker. With a ParallelFor, the calling thread hands
+// pieces of each prefill to the host's threads and waits for them.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "jam/model.h"
+#include "jam/result.h"
+#include "jam/status.h"
+#include "jam/weights.h"
+
+namespace jam {
+
+struct EngineOptions {
+  int capacity = 0;          // KV-cache positions; 0 = the model's max_len
+  ParallelFor parallel_for;  // optional host threads (prefill and encoder)
+  int n_tasks = 2;           // pieces each parallel step is split into (~ host threads)
+  // Feeds of at most 4 tokens (steps, small extensions) use int8 copies of the weights: those
+  // are bound by reading the weights, so ~2-3x faster, but logits then carry quantization error
+  // (~1e-2) and no longer match the fp32 golden files. Prefill and the encoder stay fp32.
+  bool int8_steps = false;
+};
+
+class Engine final : public SequenceModel {
+ public:
+  // Fails if the weights are not an "online" model or the options are invalid.
+  static Result<Engine> create(const WeightFile& weights, EngineOptions options = {});
+
+  Engine(Engine&&) noexcept;
+  Engine& operator=(Engine&&) noexcept;
+  ~Engine() override;
+
+  void feed(std::span<const int32_t> tokens, int start, Done done) override;
+  // Synchronous feed: the logits of the last fed position, valid until the next call.
+  Result<std::span<const float>> feed_sync(std::span<const int32_t> tokens, int start);
+  // Like feed_sync, but returns the logits of every fed position: n * vocab_size() floats.
+  Result<std::vector<float>> feed_all_logits(std::span<const int32_t> tokens, int start);
+
+  int position() const override;
+  int max_len() const override;
+  int vocab_size() const override;
+  void reset() override;
+  const ModelConfig& config() const;
+
+ private:
+  struct Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace jam

@@ -1,0 +1,230 @@
+#include "transformer.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace jam::detail {
+namespace {
+
+using kernels::FloatBuffer;
+using kernels::kPanel;
+using kernels::n_panels;
+using kernels::round_up_panel;
+
+constexpr int kQueryBlock = 36;     // queries per score block: a multiple of the 6-row gemm tile
+constexpr int kCausalChunk = 256;   // tokens per causal forward pass (bounds scratch size)
+constexpr int kParallelMinRows = 4; // fewer rows than this: no host parallelism...
+constexpr int64_t kParallelMinWeights = 1 << 17;  // ...except for matrices this big
+
+// Runs fn(begin, end) over [0, n) split into up to n_tasks ranges.
+template <class Fn>
+void for_ranges(const ParallelFor& pf, int n_tasks, int n, int min_parallel, Fn fn) {
+  if (!pf || n_tasks <= 1 || n < min_parallel) {
+    fn(0, n);
+    return;
+  }
+  const int tasks = std::min(n_tasks, n);
+  pf(tasks, [&](int i) {
+    const int b = static_cast<int>(static_cast<int64_t>(n) * i / tasks);
+    const int e = static_cast<int>(static_cast<int64_t>(n) * (i + 1) / tasks);
+    if (b < e) fn(b, e);
+  });
+}
+
+void ensure(FloatBuffer& buf, size_t n) {
+  if (buf.size() < n) buf.assign(n, 0.0f);
+}
+
+}  // namespace
+
+Result<TransformerStack> TransformerStack::create(const WeightFile& weights,
+                                                  const std::string& prefix, int n_layers,
+                                                  int capacity, bool int8_steps) {
+  const ModelConfig& c = weights.config();
+  if (capacity <= 0 || capacity > c.max_len)
+    return Error{"engine: capacity " + std::to_string(capacity) + " outside 1.." +
+                 std::to_string(c.max_len) + " (the model's max_len)"};
+  TransformerStack s;
+  s.d_ = c.d_model;
+  s.n_heads_ = c.n_heads;
+  s.head_dim_ = c.head_dim();
+  s.d_ff_ = c.d_ff;
+  s.capacity_ = capacity;
+  s.eps_ = c.norm_eps;
+  const int d = s.d_, ff = s.d_ff_;
+  for (int i = 0; i < n_layers; ++i) {
+    const std::string p = prefix + "layers." + std::to_string(i) + ".";
+    const Tensor* t[9];
+    const char* names[9] = {"attn_norm", "wq", "wk", "wv", "wo", "mlp_norm", "w1", "w2", "w3"};
+    for (int j = 0; j < 9; ++j) {
+      t[j] = weights.find(p + names[j]);
+      if (!t[j]) return Error{"engine: missing tensor \"" + p + names[j] + "\""};
+    }
+    Layer layer;
+    layer.attn_norm = t[0]->data;
+    layer.mlp_norm = t[5]->data;
+    layer.wqkv.f32 = kernels::pack_rows(
+        {{t[1]->data.data(), d}, {t[2]->data.data(), d}, {t[3]->data.data(), d}}, d);
+    layer.wo.f32 = kernels::pack_rows({{t[4]->data.data(), d}}, d);
+    layer.w13.f32 = kernels::pack_rows({{t[6]->data.data(), ff}, {t[8]->data.data(), ff}}, d);
+    layer.w2.f32 = kernels::pack_rows({{t[7]->data.data(), d}}, ff);
+    if (int8_steps)
+      for (kernels::Linear* l : {&layer.wqkv, &layer.wo, &layer.w13, &layer.w2})
+        l->i8 = kernels::quantize(l->f32);
+    layer.k_cache.assign(
+        static_cast<size_t>(s.n_heads_) * n_panels(capacity) * s.head_dim_ * kPanel, 0.0f);
+    layer.v_cache.assign(
+        static_cast<size_t>(s.n_heads_) * n_panels(s.head_dim_) * capacity * kPanel, 0.0f);
+    s.layers_.push_back(std::move(layer));
+  }
+  // RoPE tables in double precision (as training/model.py computes them), stored as float.
+  const int half = s.head_dim_ / 2;
+  s.rope_cos_.resize(static_cast<size_t>(capacity) * half);
+  s.rope_sin_.resize(static_cast<size_t>(capacity) * half);
+  for (int i = 0; i < half; ++i) {
+    const double inv_freq =
+        1.0 / std::pow(static_cast<double>(c.rope_theta), 2.0 * i / s.head_dim_);
+    for (int pos = 0; pos < capacity; ++pos) {
+      const double angle = pos * inv_freq;
+      s.rope_cos_[static_cast<size_t>(pos) * half + i] = static_cast<float>(std::cos(angle));
+      s.rope_sin_[static_cast<size_t>(pos) * half + i] = static_cast<float>(std::sin(angle));
+    }
+  }
+  return s;
+}
+
+void TransformerStack::resize_scratch(int n) {
+  if (n <= scratch_rows_) return;
+  scratch_rows_ = n;
+  const size_t rows = static_cast<size_t>(n);
+  ensure(xn_, rows * ld());
+  ensure(qkv_, rows * round_up_panel(3 * d_));
+  ensure(attn_, rows * ld());
+  ensure(h13_, rows * round_up_panel(2 * d_ff_));
+  ensure(gate_, rows * round_up_panel(d_ff_));
+  ensure(scores_, static_cast<size_t>(n_heads_) * kQueryBlock * round_up_panel(capacity_));
+  ensure(head_out_, static_cast<size_t>(n_heads_) * kQueryBlock * round_up_panel(head_dim_));
+}
+
+void TransformerStack::matmul(const ParallelFor& pf, int n_tasks, const float* x, int ldx, int n,
+                              const kernels::Linear& m, float* y, int ldy, bool accumulate) {
+  // Few rows: split only big matrices (decode is bound by reading the weights, and two cores
+  // read faster than one); small ones are not worth a hand-off to the host's threads.
+  const bool split = n >= kParallelMinRows ||
+                     static_cast<int64_t>(m.f32.in) * m.f32.out >= kParallelMinWeights;
+  for_ranges(pf, split ? n_tasks : 1, m.panels(), 1, [&](int p0, int p1) {
+    kernels::linear(x, ldx, n, m, p0, p1, y, ldy, accumulate, allow_int8_);
+  });
+}
+
+void TransformerStack::forward(float* x, int n, int start, bool causal, const ParallelFor& pf,
+                               int n_tasks) {
+  allow_int8_ = n <= kernels::kInt8MaxRows;  // a long feed's short last chunk stays fp32
+  if (!causal) {
+    forward_chunk(x, n, start, false, pf, n_tasks);
+    return;
+  }
+  for (int i = 0; i < n; i += kCausalChunk)
+    forward_chunk(x + static_cast<size_t>(i) * ld(), std::min(kCausalChunk, n - i), start + i,
+                  true, pf, n_tasks);
+}
+
+void TransformerStack::forward_chunk(float* x, int n, int start, bool causal,
+                                     const ParallelFor& pf, int n_tasks) {
+  resize_scratch(n);
+  const int ldx = ld(), ld_qkv = round_up_panel(3 * d_), ld_13 = round_up_panel(2 * d_ff_),
+            ld_g = round_up_panel(d_ff_);
+  const int hd = head_dim_, half = head_dim_ / 2, kp = n_panels(capacity_),
+            vp = n_panels(head_dim_);
+  const float q_scale = 1.0f / std::sqrt(static_cast<float>(hd));
+  for (Layer& layer : layers_) {
+    for_ranges(pf, n_tasks, n, 16, [&](int r0, int r1) {
+      for (int t = r0; t < r1; ++t)
+        kernels::rmsnorm(x + static_cast<size_t>(t) * ldx, layer.attn_norm.data(), d_, eps_,
+                         xn_.data() + static_cast<size_t>(t) * ldx);
+    });
+    matmul(pf, n_tasks, xn_.data(), ldx, n, layer.wqkv, qkv_.data(), ld_qkv, false);
+
+    // RoPE on q and k, fold the attention scale into q, append k and v to the cache.
+    for_ranges(pf, n_tasks, n, 16, [&](int r0, int r1) {
+      for (int t = r0; t < r1; ++t) {
+        const int pos = start + t;
+        const float* cs = rope_cos_.data() + static_cast<size_t>(pos) * half;
+        const float* sn = rope_sin_.data() + static_cast<size_t>(pos) * half;
+        float* q = qkv_.data() + static_cast<size_t>(t) * ld_qkv;
+        float* k = q + d_;
+        const float* v = q + 2 * d_;
+        for (int h = 0; h < n_heads_; ++h) {
+          float* qh = q + h * hd;
+          float* kh = k + h * hd;
+          for (int i = 0; i < half; ++i) {
+            const float q1 = qh[i], q2 = qh[i + half], k1 = kh[i], k2 = kh[i + half];
+            qh[i] = (q1 * cs[i] - q2 * sn[i]) * q_scale;
+            qh[i + half] = (q2 * cs[i] + q1 * sn[i]) * q_scale;
+            kh[i] = k1 * cs[i] - k2 * sn[i];
+            kh[i + half] = k2 * cs[i] + k1 * sn[i];
+          }
+          float* kc = layer.k_cache.data() +
+                      (static_cast<size_t>(h) * kp + pos / kPanel) * hd * kPanel + pos % kPanel;
+          for (int j = 0; j < hd; ++j) kc[static_cast<size_t>(j) * kPanel] = kh[j];
+          for (int j = 0; j < hd; ++j)
+            layer.v_cache[((static_cast<size_t>(h) * vp + j / kPanel) * capacity_ + pos) * kPanel +
+                          j % kPanel] = v[h * hd + j];
+        }
+      }
+    });
+    attention(layer, n, start, causal, pf);
+    matmul(pf, n_tasks, attn_.data(), ldx, n, layer.wo, x, ldx, true);
+
+    for_ranges(pf, n_tasks, n, 16, [&](int r0, int r1) {
+      for (int t = r0; t < r1; ++t)
+        kernels::rmsnorm(x + static_cast<size_t>(t) * ldx, layer.mlp_norm.data(), d_, eps_,
+                         xn_.data() + static_cast<size_t>(t) * ldx);
+    });
+    matmul(pf, n_tasks, xn_.data(), ldx, n, layer.w13, h13_.data(), ld_13, false);
+    for_ranges(pf, n_tasks, n, 16, [&](int r0, int r1) {
+      for (int t = r0; t < r1; ++t) {
+        const float* h = h13_.data() + static_cast<size_t>(t) * ld_13;
+        kernels::swiglu(h, h + d_ff_, gate_.data() + static_cast<size_t>(t) * ld_g, d_ff_);
+      }
+    });
+    matmul(pf, n_tasks, gate_.data(), ld_g, n, layer.w2, x, ldx, true);
+  }
+}
+
+void TransformerStack::attention(Layer& layer, int n, int start, bool causal,
+                                 const ParallelFor& pf) {
+  const int hd = head_dim_, kp = n_panels(capacity_), vp = n_panels(head_dim_);
+  const int ld_qkv = round_up_panel(3 * d_), ld_s = round_up_panel(capacity_),
+            ld_o = round_up_panel(head_dim_);
+  auto head = [&](int h) {
+    float* scores = scores_.data() + static_cast<size_t>(h) * kQueryBlock * ld_s;
+    float* out = head_out_.data() + static_cast<size_t>(h) * kQueryBlock * ld_o;
+    const float* kc = layer.k_cache.data() + static_cast<size_t>(h) * kp * hd * kPanel;
+    const float* vc = layer.v_cache.data() + static_cast<size_t>(h) * vp * capacity_ * kPanel;
+    for (int q0 = 0; q0 < n; q0 += kQueryBlock) {
+      const int nq = std::min(kQueryBlock, n - q0);
+      const int n_keys = causal ? start + q0 + nq : start + n;
+      kernels::gemm(qkv_.data() + static_cast<size_t>(q0) * ld_qkv + h * hd, ld_qkv, nq, hd, kc,
+                    static_cast<size_t>(hd) * kPanel, 0, n_panels(n_keys), scores, ld_s, false);
+      for (int i = 0; i < nq; ++i) {
+        float* row = scores + static_cast<size_t>(i) * ld_s;
+        const int limit = causal ? start + q0 + i + 1 : n_keys;
+        kernels::softmax(row, limit);
+        std::fill(row + limit, row + n_keys, 0.0f);
+      }
+      kernels::gemm(scores, ld_s, nq, n_keys, vc, static_cast<size_t>(capacity_) * kPanel, 0, vp,
+                    out, ld_o, false);
+      for (int i = 0; i < nq; ++i)
+        std::copy_n(out + static_cast<size_t>(i) * ld_o, hd,
+                    attn_.data() + static_cast<size_t>(q0 + i) * ld() + h * hd);
+    }
+  };
+  if (pf && n >= kParallelMinRows) {
+    pf(n_heads_, head);
+  } else {
+    for (int h = 0; h < n_heads_; ++h) head(h);
+  }
+}
+
+}  // namespace jam::detail

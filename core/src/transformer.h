@@ -1,0 +1,69 @@
+// transformer.h (private to jam_core) — a stack of pre-norm Transformer blocks with its KV cache,
+// shared by the online decoder and the offline encoder/decoder.
+//
+// Block (docs/architecture.md): x += Wo·Attn(RoPE(Wq·n), RoPE(Wk·n), Wv·n) with n = RMSNorm(x);
+// x += W2 (silu(W1 m) ⊙ W3 m) with m = RMSNorm(x). Attention is causal or bidirectional over the
+// cached positions; RoPE is the rotate-half form. Weights are copied out of the WeightFile and
+// packed for kernels::gemm (Wq|Wk|Wv and W1|W3 fused). The final norm is not part of the stack.
+//
+//   auto s = TransformerStack::create(weights, "enc.", cfg.enc_layers, capacity);
+//   s->forward(x, n, start, /*causal=*/true, parallel_for, n_tasks);   // x: [n, s->ld()]
+//
+// Not thread-safe; forward() may use the host's ParallelFor internally.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine_kernels.h"
+#include "jam/model.h"
+#include "jam/result.h"
+#include "jam/weights.h"
+
+namespace jam::detail {
+
+class TransformerStack {
+ public:
+  // `prefix` selects the tensors ("" for the decoder, "enc." for the encoder); the KV cache holds
+  // `capacity` positions (<= config.max_len). `int8_steps` adds int8 copies of the matrices for
+  // forward calls of at most kernels::kInt8MaxRows rows.
+  static Result<TransformerStack> create(const WeightFile& weights, const std::string& prefix,
+                                         int n_layers, int capacity, bool int8_steps = false);
+
+  int d() const { return d_; }
+  int ld() const { return kernels::round_up_panel(d_); }  // row stride of x
+  int capacity() const { return capacity_; }
+
+  // Runs every block on the residual rows x[i*ld() ...] (i < n) at positions [start, start+n),
+  // writing their keys/values into the cache. Causal: position p attends to cached positions
+  // 0..p (entries < start must have been computed earlier). Bidirectional: every row attends to
+  // positions 0..start+n-1. Requires 0 <= start, start + n <= capacity().
+  void forward(float* x, int n, int start, bool causal, const ParallelFor& parallel_for,
+               int n_tasks);
+
+ private:
+  struct Layer {
+    std::vector<float> attn_norm, mlp_norm;
+    kernels::Linear wqkv, wo, w13, w2;
+    kernels::FloatBuffer k_cache;  // [head][key panel][head_dim][32]
+    kernels::FloatBuffer v_cache;  // [head][dim panel][capacity][32]
+  };
+
+  void forward_chunk(float* x, int n, int start, bool causal, const ParallelFor& pf, int n_tasks);
+  void attention(Layer& layer, int n, int start, bool causal, const ParallelFor& pf);
+  void matmul(const ParallelFor& pf, int n_tasks, const float* x, int ldx, int n,
+              const kernels::Linear& m, float* y, int ldy, bool accumulate);
+  void resize_scratch(int n);
+
+  int d_ = 0, n_heads_ = 0, head_dim_ = 0, d_ff_ = 0, capacity_ = 0;
+  float eps_ = 1e-5f;
+  bool allow_int8_ = false;  // this forward() may use the int8 copies
+  std::vector<Layer> layers_;
+  std::vector<float> rope_cos_, rope_sin_;  // [capacity][head_dim / 2]
+  // Scratch, sized for the largest chunk seen.
+  int scratch_rows_ = 0;
+  kernels::FloatBuffer xn_, qkv_, attn_, h13_, gate_;
+  kernels::FloatBuffer scores_, head_out_;  // per head: [kQueryBlock][...]
+};
+
+}  // namespace jam::detail
