@@ -14,9 +14,8 @@ target_include_directories(jam_thirdparty_headers SYSTEM INTERFACE ${JAM_SYSTEM_
 if(NOT TARGET gtest)
   set(INSTALL_GTEST OFF CACHE BOOL "" FORCE)
   set(BUILD_GMOCK OFF CACHE BOOL "" FORCE)
-  add_subdirectory(/usr/src/googletest ${CMAKE_BINARY_DIR}/_deps/googletest EXCLUDE_FROM_ALL)
   if(EMSCRIPTEN)
-    target_compile_options(gtest PRIVATE -fexceptions)
-    target_compile_definitions(gtest PUBLIC GTEST_HAS_PTHREAD=0)
+    set(gtest_disable_pthreads ON CACHE BOOL "" FORCE)  # node runs the tests single-threaded
   endif()
+  add_subdirectory(/usr/src/googletest ${CMAKE_BINARY_DIR}/_deps/googletest EXCLUDE_FROM_ALL)
 endif()

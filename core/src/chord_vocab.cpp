@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <climits>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -106,6 +107,20 @@ std::string quality_name(uint16_t rel_mask) {
 
 int popcount12(unsigned m) { return std::popcount(m & 0xFFFu); }
 
+int pc_of(int x) { return ((x % 12) + 12) % 12; }
+
+// A JSON integer that fits in int. Anything else (a float like 1e300, a string, a huge integer)
+// is rejected: get<int>() on it would be undefined or lossy (found by tests/fuzz).
+bool json_int(const nlohmann::json& v, int& out) {
+  if (v.is_number_unsigned()) {
+    if (v.get<uint64_t>() > static_cast<uint64_t>(INT_MAX)) return false;
+  } else if (!v.is_number_integer() || v.get<int64_t>() < INT_MIN || v.get<int64_t>() > INT_MAX) {
+    return false;
+  }
+  out = static_cast<int>(v.get<int64_t>());
+  return true;
+}
+
 std::string canonical_string(const std::vector<ChordInfo>& chords) {
   std::string s;
   for (const ChordInfo& c : chords) {
@@ -156,21 +171,22 @@ std::string hex16(uint64_t value) {
 
 std::string_view pitch_class_name(int pc) { return kPcNames[((pc % 12) + 12) % 12]; }
 
+// Pitch classes are summed modulo 12 step by step, so no interval value can overflow.
 uint16_t chord_pc_mask(int root_pc, const std::vector<int>& intervals) {
-  int acc = ((root_pc % 12) + 12) % 12;
+  int acc = pc_of(root_pc);
   unsigned m = 1u << acc;
   for (int iv : intervals) {
-    acc += iv;
-    m |= 1u << (((acc % 12) + 12) % 12);
+    acc = pc_of(acc + pc_of(iv));
+    m |= 1u << acc;
   }
   return static_cast<uint16_t>(m);
 }
 
 int chord_bass_pc(int root_pc, const std::vector<int>& intervals, int inversion) {
   const int n = std::clamp(inversion, 0, static_cast<int>(intervals.size()));
-  int acc = root_pc;
-  for (int i = 0; i < n; ++i) acc += intervals[static_cast<size_t>(i)];
-  return ((acc % 12) + 12) % 12;
+  int acc = pc_of(root_pc);
+  for (int i = 0; i < n; ++i) acc = pc_of(acc + pc_of(intervals[static_cast<size_t>(i)]));
+  return acc;
 }
 
 std::string chord_name(int root_pc, const std::vector<int>& intervals, int inversion) {
@@ -356,27 +372,35 @@ Result<ChordVocab> ChordVocab::from_json(std::string_view text) {
   try {
     const nlohmann::json j = nlohmann::json::parse(text.begin(), text.end());
     if (!j.is_object()) return Result<ChordVocab>::fail("vocab.json: not an object");
-    if (j.value("version", 0) != 1)
+    int version = 0;
+    if (!j.contains("version") || !json_int(j["version"], version) || version != 1)
       return Result<ChordVocab>::fail("vocab.json: unsupported version");
     const auto& list = j.at("chords");
     if (!list.is_array()) return Result<ChordVocab>::fail("vocab.json: chords is not an array");
     std::vector<ChordInfo> chords;
     for (size_t i = 0; i < list.size(); ++i) {
       const auto& e = list[i];
-      if (e.value("id", -1) != static_cast<int>(i))
-        return Result<ChordVocab>::fail("vocab.json: chord " + std::to_string(i) +
-                                        " has the wrong id");
+      const std::string where = "vocab.json: chord " + std::to_string(i);
+      int id = -1;
+      if (!e.is_object() || !e.contains("id") || !json_int(e["id"], id) || id != static_cast<int>(i))
+        return Result<ChordVocab>::fail(where + " has the wrong id");
       ChordInfo c;
-      c.root = e.at("root").get<int>();
-      c.intervals = e.at("intervals").get<std::vector<int>>();
-      c.inversion = e.at("inversion").get<int>();
+      const auto& intervals = e.at("intervals");
+      if (!json_int(e.at("root"), c.root) || !json_int(e.at("inversion"), c.inversion) ||
+          !intervals.is_array())
+        return Result<ChordVocab>::fail(where + ": root, intervals, inversion must be integers");
+      for (const auto& iv : intervals) {
+        if (!json_int(iv, c.intervals.emplace_back()))
+          return Result<ChordVocab>::fail(where + ": intervals must be integers");
+      }
       if (c.root < 0 || c.root > 11)
         return Result<ChordVocab>::fail("vocab.json: chord " + std::to_string(i) +
                                         " root outside 0..11");
       chords.push_back(std::move(c));
     }
     ChordVocab v = from_chords(chords);
-    if (j.contains("n_chords") && j["n_chords"].get<int>() != v.size())
+    int n_chords = 0;
+    if (j.contains("n_chords") && (!json_int(j["n_chords"], n_chords) || n_chords != v.size()))
       return Result<ChordVocab>::fail("vocab.json: n_chords does not match the chord list");
     if (j.contains("hash") && j["hash"].get<std::string>() != v.hash())
       return Result<ChordVocab>::fail("vocab.json: hash " + j["hash"].get<std::string>() +

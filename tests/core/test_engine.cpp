@@ -360,10 +360,11 @@ void check_golden(const nlohmann::json& g, const float* got, int vocab, size_t t
   }
 }
 
-TEST(EngineGolden, MatchesPyTorch) {
-  const std::string dir = "tests/data/tiny_online";
+// Prefill, last-position, token-by-token and rewind logits of `dir`'s model vs its golden.json.
+void expect_matches_golden(const std::string& dir) {
+  SCOPED_TRACE(dir);
   std::optional<Golden> g = load_golden(dir);
-  if (!g) GTEST_SKIP() << dir << "/golden.json not present";
+  ASSERT_TRUE(g.has_value()) << dir << "/golden.json not present";
   Result<WeightFile> w = WeightFile::parse(test::read_bytes(dir + "/model.jamw"), g->vocab_hash);
   ASSERT_TRUE(w.ok()) << w.error();
   const int v = w->config().vocab_size;
@@ -396,6 +397,20 @@ TEST(EngineGolden, MatchesPyTorch) {
   Result<std::vector<float>> tail = s.feed_all_logits(std::span(toks).subspan(mid), int(mid));
   ASSERT_TRUE(tail.ok()) << tail.error();
   for (size_t t = mid; t < n; ++t) check_golden(g->json, tail->data() + (t - mid) * v, v, t, "rewind");
+}
+
+TEST(EngineGolden, MatchesPyTorch) { expect_matches_golden("tests/data/tiny_online"); }
+
+// Every shipped online model (models/<id>/ with golden.json) matches its PyTorch reference.
+TEST(EngineGolden, ShippedModelsMatchPyTorch) {
+  int checked = 0;
+  for (const char* id : {"online", "online-web", "rl-s", "rl-m"}) {
+    const std::string dir = std::string("models/") + id;
+    if (!test::file_exists(dir + "/golden.json")) continue;
+    expect_matches_golden(dir);
+    ++checked;
+  }
+  if (checked == 0) GTEST_SKIP() << "no shipped online model";
 }
 
 }  // namespace
