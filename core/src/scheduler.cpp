@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "jam/planner.h"
 #include "jam/tokenizer.h"
 
 namespace jam {
@@ -19,7 +18,40 @@ const char* session_state_name(SessionState s) {
 }
 
 JamScheduler::JamScheduler(const ChordVocab& vocab, SchedulerConfig config)
-    : vocab_(vocab), config_(std::move(config)) {}
+    : vocab_(&vocab), n_chords_(vocab.size()), config_(std::move(config)) {}
+
+JamScheduler::JamScheduler(int n_chords, SchedulerConfig config)
+    : n_chords_(std::max(0, n_chords)),
+      learned_(static_cast<size_t>(std::max(0, n_chords))),
+      config_(std::move(config)) {}
+
+std::vector<int> JamScheduler::voicing(int chord_id) const {
+  if (chord_id < 0 || chord_id >= n_chords_) return {};
+  if (vocab_) return vocab_->voicing(chord_id);
+  return learned_[static_cast<size_t>(chord_id)].pitches;
+}
+
+std::string JamScheduler::chord_name(int chord_id) const {
+  if (chord_id < 0 || chord_id >= n_chords_) return "?";
+  if (vocab_) return vocab_->chord(chord_id).name;
+  const std::string& name = learned_[static_cast<size_t>(chord_id)].name;
+  return name.empty() ? "?" : name;
+}
+
+// Each described chord names the chord id its first frame's token carries.
+void JamScheduler::learn_chords(const PlanResponse& response) {
+  if (vocab_) return;
+  const TokenLayout lay{n_chords_};
+  for (const PlanChord& c : response.chords) {
+    if (c.on < 0 || c.on >= static_cast<Frame>(response.chord_tokens.size())) continue;
+    const int32_t tok = response.chord_tokens[static_cast<size_t>(c.on)];
+    const TokenKind kind = lay.kind(tok);
+    if (kind != TokenKind::kChordOn && kind != TokenKind::kChordHold) continue;
+    const int id = lay.chord_of(tok);
+    if (id < 0 || id >= n_chords_) continue;
+    learned_[static_cast<size_t>(id)] = {c.name, c.pitches};
+  }
+}
 
 void JamScheduler::start() {
   state_ = SessionState::kArmed;
@@ -116,6 +148,7 @@ bool JamScheduler::on_response(const PlanResponse& response) {
   in_flight_ = std::max(0, in_flight_ - 1);
   if (state_ != SessionState::kListening && state_ != SessionState::kJamming) return false;
   if (response.frame <= plan_frame_) return false;
+  learn_chords(response);
   plan_ = response.chord_tokens;
   plan_frame_ = response.frame;
   server_slow_ = false;
@@ -161,7 +194,7 @@ void JamScheduler::lock_until(Frame last) {
 }
 
 void JamScheduler::lock_frame(Frame t, int32_t token) {
-  const TokenLayout lay{vocab_.size()};
+  const TokenLayout lay{n_chords_};
   TokenKind kind = lay.kind(token);
   int chord = lay.chord_of(token);
   if (kind != TokenKind::kChordOn && kind != TokenKind::kChordHold) chord = -1;
@@ -186,7 +219,7 @@ void JamScheduler::lock_frame(Frame t, int32_t token) {
     c.time_sec = time;
     c.frame = t;
     c.chord_id = sounding_;
-    c.pitches = vocab_.voicing(sounding_);
+    c.pitches = voicing(sounding_);
     commands_.push_back(std::move(c));
     sounding_ = -1;
   }
@@ -196,7 +229,7 @@ void JamScheduler::lock_frame(Frame t, int32_t token) {
     c.time_sec = time;
     c.frame = t;
     c.chord_id = chord;
-    c.pitches = vocab_.voicing(chord);
+    c.pitches = voicing(chord);
     commands_.push_back(std::move(c));
     sounding_ = chord;
   }
@@ -212,7 +245,7 @@ std::vector<int> JamScheduler::chord_stream() const {
     out[static_cast<size_t>(t)] = use_locked ? locked_[static_cast<size_t>(t)] : plan_[static_cast<size_t>(t)];
   }
   // Mixing sources can leave a hold after a different chord: make it an onset.
-  const TokenLayout lay{vocab_.size()};
+  const TokenLayout lay{n_chords_};
   for (Frame t = 0; t < n; ++t) {
     const int32_t tok = out[static_cast<size_t>(t)];
     if (lay.kind(tok) != TokenKind::kChordHold) continue;
@@ -226,19 +259,36 @@ std::vector<int> JamScheduler::chord_stream() const {
 }
 
 std::vector<ScheduledChord> JamScheduler::chords_between(Frame from, Frame to) const {
+  // The chord events of the stream (as chord_events_from_tokens: a hold of the chord before it
+  // continues it, any other chord token starts one, anything else is a gap), clipped to the end
+  // of the silence period.
   std::vector<ScheduledChord> out;
   const Frame n_locked = static_cast<Frame>(locked_.size());
-  for (const ChordEvent& e : chord_events_from_tokens(chord_stream(), vocab_)) {
-    const Frame on = std::max<Frame>(e.on, config_.silence_frames);
-    if (e.off <= on || e.off <= from || on >= to) continue;
-    ScheduledChord c;
-    c.on = on;
-    c.off = e.off;
-    c.chord_id = vocab_.map(e);
-    c.name = vocab_.chord(c.chord_id).name;
-    c.committed = on < n_locked;
+  const TokenLayout lay{n_chords_};
+  const std::vector<int> stream = chord_stream();
+  auto emit = [&](ScheduledChord c) {
+    c.on = std::max<Frame>(c.on, config_.silence_frames);
+    if (c.off <= c.on || c.off <= from || c.on >= to) return;
+    c.name = chord_name(c.chord_id);
+    c.pitches = voicing(c.chord_id);
+    c.committed = c.on < n_locked;
     out.push_back(std::move(c));
+  };
+  ScheduledChord cur;
+  bool open = false;
+  for (Frame t = 0; t < static_cast<Frame>(stream.size()); ++t) {
+    const int32_t tok = stream[static_cast<size_t>(t)];
+    const TokenKind k = lay.kind(tok);
+    const int id = lay.chord_of(tok);
+    if (open && k == TokenKind::kChordHold && id == cur.chord_id) {
+      cur.off = t + 1;
+      continue;
+    }
+    if (open) emit(cur);
+    open = (k == TokenKind::kChordOn || k == TokenKind::kChordHold) && id >= 0;
+    if (open) cur = ScheduledChord{t, t + 1, id, {}, {}, false};
   }
+  if (open) emit(cur);
   return out;
 }
 

@@ -1,6 +1,6 @@
 // harness.mjs — shared pieces of the browser tests: serve the site, launch headless Chromium.
 //
-//   const server = await startServer({ siteDir, serverBin });   // {url, close()}
+//   const server = await startServer({ siteDir, serverBin, modelsDir });   // {url, close()}
 //   const { context, page, errors } = await launchBrowser();     // errors: page errors seen
 //   ...; await context.close(); await server.close();
 //
@@ -76,7 +76,8 @@ function startFallbackServer(siteDir, port) {
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
 }
 
-export async function startServer({ siteDir, serverBin }) {
+// modelsDir: a folder of model directories (<id>/config.json ...) passed as --models.
+export async function startServer({ siteDir, serverBin, modelsDir }) {
   if (!siteDir || !fs.existsSync(path.join(siteDir, 'index.html'))) {
     throw new Error(`site not built: ${siteDir}/index.html missing (build the wasm tree first)`);
   }
@@ -84,11 +85,12 @@ export async function startServer({ siteDir, serverBin }) {
   const url = `http://127.0.0.1:${port}/`;
   if (serverBin) {
     if (!fs.existsSync(serverBin)) throw new Error(`jam-server not built: ${serverBin}`);
-    const child = spawn(serverBin, ['--host', '127.0.0.1', '--port', String(port), '--web', siteDir],
-                        { stdio: ['ignore', 'inherit', 'inherit'] });
+    const args = ['--host', '127.0.0.1', '--port', String(port), '--web', siteDir];
+    if (modelsDir) args.push('--models', modelsDir);
+    const child = spawn(serverBin, args, { stdio: ['ignore', 'inherit', 'inherit'] });
     await waitForHttp(url, 10000, child);
     return {
-      url, kind: 'jam-server',
+      url, kind: 'jam-server', child,
       close: () => new Promise((resolve) => {
         if (child.exitCode !== null) { resolve(); return; }
         child.once('exit', resolve);

@@ -13,6 +13,7 @@ namespace {
 
 struct Outcome {
   std::vector<ChordCommand> commands;
+  std::vector<ScheduledChord> drawn;  // chords_between over the whole session, at the end
   int64_t rested = 0;
   bool saw_slow = false;
   int responses = 0;
@@ -20,7 +21,9 @@ struct Outcome {
 };
 
 // A 12-second session at 120 bpm (frame = 0.125 s), UI at 60 fps, one note per beat.
-Outcome run_session(double latency_sec, int lookahead, int commit, int silence) {
+// learned: the scheduler has no vocabulary and learns chords from the responses.
+Outcome run_session(double latency_sec, int lookahead, int commit, int silence,
+                    bool learned = false) {
   SchedulerConfig cfg;
   cfg.tempo = {120.0, 4};
   cfg.lookahead_frames = lookahead;
@@ -29,7 +32,7 @@ Outcome run_session(double latency_sec, int lookahead, int commit, int silence) 
   cfg.model = "tiny_online";
   cfg.seed = 3;
   const ChordVocab& vocab = testing::tiny_online()->vocab;
-  JamScheduler s(vocab, cfg);
+  JamScheduler s = learned ? JamScheduler(vocab.size(), cfg) : JamScheduler(vocab, cfg);
   auto stack = PlanningStack::create(testing::tiny_online(), testing::tiny_offline(), {});
   EXPECT_TRUE(stack.ok()) << stack.error();
   struct Pending { double due; PlanResponse resp; };
@@ -71,6 +74,7 @@ Outcome run_session(double latency_sec, int lookahead, int commit, int silence) 
       EXPECT_EQ(stream[t], committed_seen[t]) << "committed frame " << t << " changed";
     committed_seen.assign(stream.begin(), stream.begin() + s.locked_frames());
   }
+  out.drawn = s.chords_between(0, s.current_frame() + lookahead);
   out.rested = s.rested_frames();
   out.t0 = s.session_start_sec();
   EXPECT_EQ(s.state(), SessionState::kJamming);
@@ -124,6 +128,31 @@ TEST(Scheduler, CommitZeroStillLocksFramesBeforeTheyPlay) {
   expect_on_grid(o, 8);
   EXPECT_EQ(o.rested, 0);
   EXPECT_GT(starts(o), 0);
+}
+
+TEST(Scheduler, LearnsChordsFromResponsesWithoutAVocabulary) {
+  for (double latency : {0.0, 0.5, 1.5}) {
+    SCOPED_TRACE(latency);
+    const Outcome a = run_session(latency, 16, 8, 16, false);
+    const Outcome b = run_session(latency, 16, 8, 16, true);
+    EXPECT_GT(starts(a), 0);
+    ASSERT_EQ(a.commands.size(), b.commands.size());
+    for (size_t i = 0; i < a.commands.size(); ++i) {
+      EXPECT_EQ(a.commands[i].kind, b.commands[i].kind) << i;
+      EXPECT_EQ(a.commands[i].time_sec, b.commands[i].time_sec) << i;
+      EXPECT_EQ(a.commands[i].chord_id, b.commands[i].chord_id) << i;
+      EXPECT_EQ(a.commands[i].pitches, b.commands[i].pitches) << i;
+    }
+    ASSERT_EQ(a.drawn.size(), b.drawn.size());
+    EXPECT_FALSE(a.drawn.empty());
+    for (size_t i = 0; i < a.drawn.size(); ++i) {
+      EXPECT_EQ(a.drawn[i].on, b.drawn[i].on) << i;
+      EXPECT_EQ(a.drawn[i].off, b.drawn[i].off) << i;
+      EXPECT_EQ(a.drawn[i].name, b.drawn[i].name) << i;
+      EXPECT_NE(a.drawn[i].name, "?") << i;
+      EXPECT_EQ(a.drawn[i].committed, b.drawn[i].committed) << i;
+    }
+  }
 }
 
 TEST(Scheduler, FirstNoteStartsTheClockAndSilenceCountsDown) {

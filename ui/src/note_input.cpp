@@ -52,7 +52,22 @@ void NoteInput::set_pointer_pitch(std::optional<int> pitch) {
   pointer_pitch_ = pitch;
 }
 
+void NoteInput::midi_note_on(int pitch, int velocity) {
+  if (!valid_pitch(pitch)) return;
+  if (velocity <= 0) return midi_note_off(pitch);
+  if (midi_held_[pitch]) midi_note_off(pitch);  // a repeated note-on restarts the note
+  midi_held_[pitch] = true;
+  hold(pitch, static_cast<float>(std::min(velocity, 127)) / 127.0f);
+}
+
+void NoteInput::midi_note_off(int pitch) {
+  if (!valid_pitch(pitch) || !midi_held_[pitch]) return;
+  midi_held_[pitch] = false;
+  release(pitch);
+}
+
 void NoteInput::release_all() {
+  for (int p = 0; p < 128; ++p) midi_note_off(p);
   for (int key = 0; key < 128; ++key) {
     if (key_pitch_[key] != 0) release(key_pitch_[key] - 1);
     key_pitch_[key] = 0;
@@ -65,6 +80,7 @@ void NoteInput::hold(int pitch, float velocity) {
   state_.lit[pitch] = NoteSource::user;
   ++state_.notes_played;
   audio_.note_on(pitch, velocity);
+  if (listener_) listener_(pitch, std::clamp(static_cast<int>(velocity * 127.0f + 0.5f), 1, 127), true);
 }
 
 void NoteInput::release(int pitch) {
@@ -72,6 +88,7 @@ void NoteInput::release(int pitch) {
   if (--holders_[pitch] > 0) return;
   if (state_.lit[pitch] == NoteSource::user) state_.lit[pitch] = NoteSource::none;
   audio_.note_off(pitch);
+  if (listener_) listener_(pitch, 0, false);
 }
 
 }  // namespace jam

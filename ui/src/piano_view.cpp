@@ -99,7 +99,7 @@ std::optional<int> piano_view(const PianoLayout& layout, const AppState& state, 
   const float gap = std::max(1.0f, std::round(scale));
   for (const PianoKey& key : layout.keys()) {
     if (key.black) continue;
-    draw_white_key(dl, key, state.lit[key.pitch], gap, scale);
+    draw_white_key(dl, key, state.key_source(key.pitch), gap, scale);
   }
   // Shade under the felt strip, across all white keys.
   const float shade = std::round(10 * scale);
@@ -107,12 +107,12 @@ std::optional<int> piano_view(const PianoLayout& layout, const AppState& state, 
                               theme::rgb(0, 0, 0, 90), theme::rgb(0, 0, 0, 0),
                               theme::rgb(0, 0, 0, 0));
   for (const PianoKey& key : layout.keys()) {
-    if (!key.black && key.pitch % 12 == 0 && state.lit[key.pitch] == NoteSource::none) {
+    if (!key.black && key.pitch % 12 == 0 && state.key_source(key.pitch) == NoteSource::none) {
       draw_octave_label(dl, key, gap, scale);
     }
   }
   for (const PianoKey& key : layout.keys()) {
-    if (key.black) draw_black_key(dl, key, state.lit[key.pitch], scale);
+    if (key.black) draw_black_key(dl, key, state.key_source(key.pitch), scale);
   }
   // Felt strip along the top edge.
   const float felt = std::round(4 * scale);

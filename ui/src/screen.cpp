@@ -5,6 +5,7 @@
 
 #include "imgui.h"
 #include "jam/ui/piano_view.h"
+#include "jam/ui/settings_panel.h"
 #include "jam/ui/waterfall_view.h"
 
 namespace jam {
@@ -53,10 +54,13 @@ ControlBarActions Screen::draw(AppState& state, float width, float height, float
 
   waterfall_view(waterfall_area, piano_, state, scale);
   input_.set_pointer_pitch(piano_view(piano_, state, scale));
-  const ControlBarActions actions = control_bar(Rect{0, 0, width, bar_h}, state, scale);
+  ControlBarActions actions = control_bar(Rect{0, 0, width, bar_h}, state, scale);
 
   ImGui::End();
   ImGui::PopStyleVar(2);
+  if (state.settings_open && settings_panel(waterfall_area, state, scale)) {
+    actions.settings_changed = true;
+  }
   return actions;
 }
 

@@ -22,6 +22,18 @@ inline constexpr ImU32 kOctaveLine = rgb(44, 47, 64);
 inline constexpr ImU32 kBeatLine = rgb(32, 34, 46);
 inline constexpr ImU32 kBarLine = rgb(78, 82, 108);
 inline constexpr ImU32 kBarLabel = rgb(96, 100, 128);
+inline constexpr ImU32 kSilenceBand = rgb(255, 196, 80, 18);
+inline constexpr ImU32 kPlate = rgb(10, 11, 18, 200);
+inline constexpr ImU32 kChordEdge = rgb(170, 215, 255, 200);
+inline constexpr ImU32 kChordLabelBg = rgb(14, 40, 86, 235);
+
+// Session states and notices
+inline constexpr ImU32 kListening = rgb(255, 196, 80);
+inline constexpr ImU32 kArmed = rgb(250, 226, 120);
+inline constexpr ImU32 kJamming = rgb(80, 220, 120);
+inline constexpr ImU32 kIdle = rgb(120, 124, 140);
+inline constexpr ImU32 kWarning = rgb(255, 140, 120);
+inline constexpr ImU32 kSlowBadge = rgb(200, 56, 48);
 
 // Piano
 inline constexpr ImU32 kFelt = rgb(120, 22, 34);

@@ -8,9 +8,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "browser.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
+#include "jam/ui/settings.h"
 
 // clang-format off
 // Emscripten's GLFW keeps its window size in sync with the canvas only through this call.
@@ -23,7 +25,9 @@ namespace jam {
 
 namespace {
 constexpr const char* kCanvas = "#canvas";
+constexpr const char* kSettingsKey = "realjam.settings";
 constexpr float kBaseFontPixels = 13.0f;  // ImGui's built-in font at scale 1
+constexpr double kModelsRetrySec = 3.0;
 }  // namespace
 
 App::App() = default;
@@ -59,9 +63,48 @@ std::optional<std::string> App::init() {
   // Now, so apply_scale() replaces the font texture instead of racing NewFrame's lazy creation.
   if (!ImGui_ImplOpenGL3_CreateDeviceObjects()) return "WebGL2 shaders failed to compile";
 
+  // Settings from the last visit (defaults when absent or unreadable).
+  saved_settings_ = browser::storage_get(kSettingsKey);
+  state_.settings = settings_from_json(saved_settings_);
+  jam_.apply_audio_settings();
+
+  input_.set_listener([this](int pitch, int velocity, bool on) {
+    jam_.note(pitch, velocity, on, audio_.now());
+  });
+  jam_.set_command_observer([this](const ChordCommand& c, double sent_at) { hook_.command(c, sent_at); });
+  midi_.start(
+      [this](int pitch, int velocity, bool on) {
+        if (on) {
+          input_.midi_note_on(pitch, velocity);
+        } else {
+          input_.midi_note_off(pitch);
+        }
+      },
+      [this](const MidiInput::Devices& d) {
+        state_.midi_available = d.available;
+        state_.midi_status = d.status;
+        state_.midi_devices = d.devices;
+      });
+  midi_selected_ = state_.settings.midi_input;
+  midi_.select(midi_selected_);
+  refresh_models();
+  hook_.bind(&agent_);
+
   fit_canvas();
-  last_time_ = glfwGetTime();
   return std::nullopt;
+}
+
+void App::refresh_models() {
+  models_retry_at_ = browser::wall_seconds() + kModelsRetrySec;
+  models_.refresh([this](Result<std::vector<ModelOption>> r) {
+    if (!r) {
+      state_.message = r.error();
+      return;
+    }
+    state_.models = std::move(*r);
+    state_.models_loaded = true;
+    if (state_.message.rfind("GET /v1/models", 0) == 0) state_.message.clear();
+  });
 }
 
 void App::on_key(GLFWwindow* window, int key, int /*scancode*/, int action, int mods) {
@@ -69,6 +112,8 @@ void App::on_key(GLFWwindow* window, int key, int /*scancode*/, int action, int 
   if (!app || action == GLFW_REPEAT) return;
   // Shortcuts (Ctrl+R, Cmd+L ...) belong to the browser, not the piano.
   if (action == GLFW_PRESS && (mods & (GLFW_MOD_CONTROL | GLFW_MOD_SUPER | GLFW_MOD_ALT))) return;
+  // Typing into a settings field is not playing.
+  if (action == GLFW_PRESS && ImGui::GetCurrentContext() && ImGui::GetIO().WantTextInput) return;
   if (key == GLFW_KEY_SPACE) {  // Space = Start/Stop
     if (action == GLFW_PRESS) app->toggle_transport();
     return;
@@ -95,8 +140,10 @@ void App::apply_scale(float dpr) {
   ImGuiStyle style;
   ImGui::StyleColorsDark(&style);
   style.FrameRounding = 4.0f;
+  style.WindowRounding = 6.0f;
   style.FramePadding = ImVec2(8.0f, 4.0f);
-  style.ItemSpacing = ImVec2(6.0f, 4.0f);
+  style.ItemSpacing = ImVec2(6.0f, 5.0f);
+  style.WindowPadding = ImVec2(12.0f, 10.0f);
   style.ScaleAllSizes(dpr);
   ImGui::GetStyle() = style;
 
@@ -110,17 +157,43 @@ void App::apply_scale(float dpr) {
 }
 
 void App::toggle_transport() {
-  state_.running = !state_.running;
-  if (state_.running) state_.beat_position = 0;
-  state_.status = state_.running ? "playing" : "idle";
+  const double now = audio_.now();
+  if (jam_.active()) {
+    jam_.stop(now);
+  } else {
+    jam_.start(now, browser::random_seed());
+  }
+}
+
+void App::settings_changed() {
+  const std::string json = settings_to_json(state_.settings);
+  if (json != saved_settings_) {
+    browser::storage_set(kSettingsKey, json);
+    saved_settings_ = json;
+  }
+  jam_.apply_audio_settings();
+  if (state_.settings.midi_input != midi_selected_) {
+    midi_selected_ = state_.settings.midi_input;
+    midi_.select(midi_selected_);
+  }
 }
 
 void App::frame() {
   fit_canvas();
-  const double now = glfwGetTime();
-  const double dt = std::max(0.0, now - last_time_);
-  last_time_ = now;
-  if (state_.running) state_.beat_position += dt * state_.tempo_bpm / 60.0;
+  const double wall = browser::wall_seconds();
+  agent_.tick(wall);
+  agent_switch_.use(state_.settings.agent);
+  if (state_.settings.agent == AgentLocation::kTab) {
+    if (const ModelOption* m = state_.model()) tab_agent_.load(m->id);   // no-op once loaded
+    state_.connection = tab_agent_.ready() ? Connection::kOnline : Connection::kConnecting;
+    state_.connection_text = tab_agent_.describe();
+  } else {
+    state_.connection = agent_.connection();
+    state_.connection_text = agent_.describe();
+  }
+  if (!state_.models_loaded && !models_.busy() && wall >= models_retry_at_) refresh_models();
+
+  jam_.update(audio_.now());
 
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
@@ -128,6 +201,7 @@ void App::frame() {
   const ImGuiIO& io = ImGui::GetIO();
   const ControlBarActions actions =
       screen_.draw(state_, io.DisplaySize.x, io.DisplaySize.y, dpr_);
+  if (actions.settings_changed) settings_changed();
   if (actions.toggle_transport) toggle_transport();
   ImGui::Render();
 
@@ -139,7 +213,13 @@ void App::frame() {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
   ++frame_count_;
+  frame_times_.push_back(wall);
+  while (!frame_times_.empty() && frame_times_.front() < wall - 1.0) frame_times_.pop_front();
+  const double work_ms = (browser::wall_seconds() - wall) * 1000.0;
+  work_ms_avg_ = work_ms_avg_ == 0 ? work_ms : 0.95 * work_ms_avg_ + 0.05 * work_ms;
   hook_.publish(state_, frame_count_);
+  hook_.publish_session(state_, jam_, agent_, static_cast<double>(frame_times_.size()),
+                        work_ms_avg_);
   hook_.publish_layout(screen_.piano(), dpr_);
   if (frame_count_ == 2) hook_.set_ready();  // two frames: the first one is on screen
 }

@@ -1,19 +1,27 @@
-// app.h — the browser app: one object owning the window, ImGui, the screen state and audio.
+// app.h — the browser app: one object owning the window, ImGui, the screen state, audio, MIDI,
+// the agent connection and the jam session.
 //
 //   auto app = std::make_unique<jam::App>();
 //   if (auto error = app->init()) { ... }        // creates the WebGL2 canvas context
 //   emscripten_set_main_loop_arg(&jam::App::frame_thunk, app.release(), 0, true);
 //
 // The App lives as long as the page. Main thread only; GLFW callbacks find it through the
-// window's user pointer.
+// window's user pointer, JS callbacks (MIDI, WebSocket, fetch) through the objects they serve.
 #pragma once
 
+#include <deque>
 #include <optional>
 #include <string>
 
 #include "jam/ui/app_state.h"
+#include "jam/ui/jam_controller.h"
 #include "jam/ui/note_input.h"
 #include "jam/ui/screen.h"
+#include "agent_switch.h"
+#include "midi_input.h"
+#include "model_catalog.h"
+#include "server_agent.h"
+#include "tab_agent.h"
 #include "test_hook.h"
 #include "web_audio_out.h"
 
@@ -30,7 +38,7 @@ class App {
 
   // Creates the window, GL context and ImGui; returns an error message on failure.
   std::optional<std::string> init();
-  // One frame: input → state → draw. Called by the browser's animation loop.
+  // One frame: input → session → draw. Called by the browser's animation loop.
   void frame();
   static void frame_thunk(void* app) { static_cast<App*>(app)->frame(); }
 
@@ -39,17 +47,29 @@ class App {
   void fit_canvas();
   void apply_scale(float dpr);
   void toggle_transport();
+  void settings_changed();
+  void refresh_models();
 
   GLFWwindow* window_ = nullptr;
   bool imgui_ready_ = false;
   AppState state_;
   WebAudioOut audio_;
+  ServerAgent agent_;
+  TabAgent tab_agent_;
+  AgentSwitch agent_switch_{agent_, tab_agent_};   // Settings → Agent: server / in this tab
+  JamController jam_{state_, audio_, agent_switch_};
   NoteInput input_{state_, audio_};
   Screen screen_{input_};
+  MidiInput midi_;
+  ModelCatalog models_;
   TestHook hook_;
-  float dpr_ = 0;         // device pixels per CSS pixel the fonts were built for
-  double last_time_ = 0;  // seconds (glfwGetTime)
+  std::string saved_settings_;   // last JSON written to localStorage
+  std::string midi_selected_;    // input id passed to midi.js
+  float dpr_ = 0;                // device pixels per CSS pixel the fonts were built for
   int frame_count_ = 0;
+  std::deque<double> frame_times_;   // wall seconds of the last second's frames (fps)
+  double models_retry_at_ = 0;       // wall seconds
+  double work_ms_avg_ = 0;           // CPU time of frame() (moving average), without the GPU
 };
 
 }  // namespace jam

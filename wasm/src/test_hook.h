@@ -1,26 +1,44 @@
 // test_hook.h — `window.jam`, the page's small read-only window for tests and debugging.
 //
-//   window.jam.ready          true once the first frames are on screen
-//   window.jam.state()        {status, running, tempo, beat, octave, notesPlayed,
-//                              pressed: [pitches lit by the user], frame, audio: synth stats}
+//   window.jam.ready          true once the first frames are on screen (readyAt: performance.now())
+//   window.jam.state()        {status, running, tempo, beat, octave, notesPlayed, pressed: [user
+//                              pitches], agentPressed: [agent pitches], frame, audio: synth stats}
+//   window.jam.session()      {state, t0, frameSec, silenceFrames, lookaheadFrames, commitFrames,
+//                              currentFrame, lockedFrames, serverSlow, silenceBeatsLeft,
+//                              requests, responses, failed, lateDropped, roundTrip, connection,
+//                              opens, drops,
+//                              models, midi: {available, status, devices}, fps, frameWorkMs, settings,
+//                              chords: [{on, off, name, committed, pitches}] (frames), message,
+//                              controls: {transport, tempo+, tempo-, settings: {x, y, w, h}}}
+//   window.jam.commands()     every chord command so far: [{kind, time, frame, chordId, pitches,
+//                              issued: the audio clock when it was sent to the synth}]
 //   window.jam.keyRect(p)     {x, y, w, h, black} of piano key p in CSS pixels, or null
+//   window.jam.dropConnection()  closes the agent's WebSocket as a network drop would
 //   window.jam.error          set when the app could not start (e.g. no WebGL2)
 //
-// Main thread only. Publishing is cheap (a handful of numbers per frame).
+// Main thread only. Publishing is cheap (a few hundred bytes of JSON per frame).
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "jam/scheduler.h"
 #include "jam/ui/app_state.h"
+#include "jam/ui/jam_controller.h"
 #include "jam/ui/piano_layout.h"
 
 namespace jam {
 
+class ServerAgent;
+
 class TestHook {
  public:
   TestHook();  // creates window.jam (ready = false)
+  void bind(ServerAgent* agent);   // enables window.jam.dropConnection()
   void publish(const AppState& state, int frame);
+  void publish_session(const AppState& state, const JamController& jam, const ServerAgent& agent,
+                       double fps, double frame_work_ms);
+  void command(const ChordCommand& c, double sent_at_sec);
   // Re-sends the key rectangles when the layout changed. dpr: device pixels per CSS pixel.
   void publish_layout(const PianoLayout& piano, float dpr);
   void set_ready();
@@ -28,9 +46,12 @@ class TestHook {
 
  private:
   std::vector<int> lit_;
+  std::vector<int> agent_lit_;
   std::vector<float> rects_;
+  std::string session_json_;
   Rect last_area_{0, 0, -1, -1};
   float last_dpr_ = 0;
+  float dpr_ = 1;   // of the last layout, for the controls' CSS-pixel rectangles
 };
 
 }  // namespace jam

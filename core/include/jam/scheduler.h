@@ -21,6 +21,11 @@
 //   s.on_response(resp);                      // when the agent answers
 //   for (auto& c : s.take_commands()) audio.schedule(c);
 //
+// Chord names and voicings come from the vocabulary, or — for a client that has no vocabulary,
+// e.g. the browser talking to a remote agent — from the responses themselves: construct with the
+// vocabulary size N only and each response's `chords` (name + pitches) teach the scheduler the
+// chords its `chord_tokens` name. Both ways give the same commands for the same responses.
+//
 // The host owns time (seconds on its audio clock, monotonic). Single-threaded: call everything
 // from the thread that owns the scheduler.
 #pragma once
@@ -66,12 +71,17 @@ struct ScheduledChord {
   Frame on = 0, off = 0;
   int chord_id = -1;
   std::string name;
+  std::vector<int> pitches;   // its voicing (empty while unknown)
   bool committed = false;
 };
 
 class JamScheduler {
  public:
+  // `vocab` must outlive the scheduler.
   JamScheduler(const ChordVocab& vocab, SchedulerConfig config);
+  // Without a vocabulary: n_chords = N (vocab_size = 260 + 2N); names and voicings are learned
+  // from the responses (a chord no response described yet sounds nothing and is named "?").
+  JamScheduler(int n_chords, SchedulerConfig config);
 
   void start();                      // arm: the next note starts the clock
   void stop(double now_sec);         // stops the session; a sounding chord stops at now
@@ -107,8 +117,18 @@ class JamScheduler {
   void lock_frame(Frame t, int32_t token);
   void lock_until(Frame last);
   int32_t planned_token(Frame t) const;  // -1 when no plan covers t
+  void learn_chords(const PlanResponse& response);
+  std::vector<int> voicing(int chord_id) const;
+  std::string chord_name(int chord_id) const;
 
-  const ChordVocab& vocab_;
+  struct LearnedChord {
+    std::string name;
+    std::vector<int> pitches;
+  };
+
+  const ChordVocab* vocab_ = nullptr;  // null: learned_ names the chords
+  int n_chords_ = 0;
+  std::vector<LearnedChord> learned_;  // per chord id, when vocab_ is null
   SchedulerConfig config_;
   SessionState state_ = SessionState::kIdle;
   double t0_ = 0;

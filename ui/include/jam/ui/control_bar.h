@@ -1,9 +1,13 @@
-// control_bar.h — the top bar: Start/Stop, tempo, meter, position, keyboard octave, status.
+// control_bar.h — the top bar: Start/Stop, session state (with the silence countdown), tempo,
+// meter, position; on the right the "server slow" badge, the agent connection, the MIDI input
+// and the Settings button.
 //
-// Edits only what the user changes here (tempo); Start/Stop is reported, not applied, so the
-// host decides what starting means.
+// Edits only what the user changes here (tempo while no session runs, the MIDI input); Start/
+// Stop and Settings are reported, not applied, so the host decides what they mean.
 //
-//   if (jam::control_bar(area, state, scale).toggle_transport) host.toggle();
+//   auto a = jam::control_bar(area, state, scale);
+//   if (a.toggle_transport) host.toggle();
+//   if (a.settings_changed) host.save_settings();
 #pragma once
 
 #include "jam/ui/app_state.h"
@@ -13,11 +17,9 @@ namespace jam {
 
 struct ControlBarActions {
   bool toggle_transport = false;  // Start (when idle) or Stop (when running) was clicked
+  bool settings_changed = false;  // tempo or MIDI input edited here, or in the settings panel
 };
 
 ControlBarActions control_bar(const Rect& area, AppState& state, float scale);
-
-constexpr double kMinTempoBpm = 40.0;
-constexpr double kMaxTempoBpm = 240.0;
 
 }  // namespace jam

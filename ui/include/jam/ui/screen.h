@@ -1,4 +1,5 @@
-// screen.h — the whole app screen: control bar (top), waterfall (middle), piano (bottom).
+// screen.h — the whole app screen: control bar (top), waterfall (middle), piano (bottom), and
+// the Settings window over the waterfall when it is open.
 //
 // Lays the three parts out for the display size each frame, draws them into one borderless
 // full-screen ImGui window and forwards piano clicks to the NoteInput. Computer-keyboard events
