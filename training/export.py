@@ -1,7 +1,7 @@
 """export.py — a trained run (or a tiny random model) -> models/<id>/ for the engines.
 
     python3 -m training export --run training/runs/online_full --out models/online-full
-    python3 -m training export --tiny            # tests/data/tiny_online, tests/data/tiny_offline
+    python3 -m training export --tiny            # tests/data/tiny_online (+ f32 model.onnx), tiny_offline
 
 Writes model.jamw (f32, docs/architecture.md), vocab.json (copied), config.json, golden.json
 (golden.py) and, with --onnx (default for web-size runs), model.onnx (onnx_export.py).
@@ -100,6 +100,15 @@ def export_tiny(out_root=None):
         golden, err = write_model_dir(out, model, cfg, os.path.join(out, "vocab.json"), gin,
                                       {"id": f"tiny_{arch}", "note": "random init, tests only"},
                                       n_rows=16)
+        if arch == "online":  # the in-tab agent's test model: f32 ONNX, matches golden.json
+            from .onnx_export import export_onnx
+            export_onnx(model, cfg, out, golden, int8=False, node_check=False)
+            conf_path = os.path.join(out, "config.json")
+            with open(conf_path) as f:
+                conf = json.load(f)
+            conf["files"]["onnx"] = "model.onnx"
+            with open(conf_path, "w") as f:
+                json.dump(conf, f, indent=1)
         results[arch] = (out, golden["n_positions"], err)
     return results
 

@@ -145,7 +145,10 @@ def chunk_plan(n_tokens: int):
     return plan
 
 
-def export_onnx(model: OnlineModel, cfg, out_dir, golden: dict) -> dict:
+def export_onnx(model: OnlineModel, cfg, out_dir, golden: dict, int8: bool = True,
+                node_check: bool = True) -> dict:
+    """int8=False keeps f32 initializers (the tiny test model: its logits then match golden.json
+    to 1e-4, which tests the in-tab agent's KV handling exactly)."""
     import onnx
 
     model = model.float().eval()
@@ -168,12 +171,12 @@ def export_onnx(model: OnlineModel, cfg, out_dir, golden: dict) -> dict:
                           do_constant_folding=True)
     proto = onnx.load(tmp)
     os.remove(tmp)
-    n_q = quantize_initializers(proto)
+    n_q = quantize_initializers(proto) if int8 else 0
     onnx.save(proto, path)
     size = os.path.getsize(path)
 
     # reference logits of the int8 model for a chunked feed (what onnx_check.mjs replays)
-    qm = dequantized_copy(model)
+    qm = dequantized_copy(model) if int8 else model
     toks = golden["tokens"]
     plan = chunk_plan(len(toks))
     with torch.no_grad():
@@ -193,7 +196,8 @@ def export_onnx(model: OnlineModel, cfg, out_dir, golden: dict) -> dict:
     agree = float((full_q.argmax(-1) == full_f.argmax(-1)).float().mean())
     report = {"bytes": size, "opset": OPSET, "int8_initializers": n_q,
               "torch_int8_vs_f32_max_abs": round(dq, 5), "torch_int8_vs_f32_argmax_agree": agree}
-    report.update(run_node_check(path, ref_path))
+    if node_check:
+        report.update(run_node_check(path, ref_path))
     return report
 
 
