@@ -8,7 +8,8 @@ function(jam_add_test)
   jam_target_defaults(${T_NAME})
   set_target_properties(${T_NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/bin)
   if(EMSCRIPTEN)
-    target_link_options(${T_NAME} PRIVATE -sWASM_ASYNC_COMPILATION=0 -sALLOW_MEMORY_GROWTH=1
+    # -O1 at link: wasm-opt at -O3 dominates the build time of test programs and buys them nothing.
+    target_link_options(${T_NAME} PRIVATE -O1 -sWASM_ASYNC_COMPILATION=0 -sALLOW_MEMORY_GROWTH=1
       -sNODERAWFS=1 -sEXIT_RUNTIME=1)
     return()
   endif()
