@@ -106,9 +106,10 @@ TEST(OfflineEngine, Errors) {
   EXPECT_FALSE(OfflineEngine::create(*online).ok());
 }
 
-TEST(OfflineEngineGolden, MatchesPyTorch) {
-  const std::string dir = "tests/data/tiny_offline";
-  if (!test::file_exists(dir + "/golden.json")) GTEST_SKIP() << dir << "/golden.json not present";
+// Encoder + decoder logits of `dir`'s offline model (all at once, stepped, rewound) vs golden.json.
+void expect_matches_golden(const std::string& dir) {
+  SCOPED_TRACE(dir);
+  ASSERT_TRUE(test::file_exists(dir + "/golden.json")) << dir << "/golden.json not present";
   const std::vector<uint8_t> gb = test::read_bytes(dir + "/golden.json");
   const std::vector<uint8_t> vb = test::read_bytes(dir + "/vocab.json");
   const nlohmann::json g = nlohmann::json::parse(gb.begin(), gb.end());
@@ -145,6 +146,14 @@ TEST(OfflineEngineGolden, MatchesPyTorch) {
   Result<std::vector<float>> tail = e.feed_all_logits(std::span(chord_in).subspan(mid), int(mid));
   ASSERT_TRUE(tail.ok());
   for (size_t t = mid; t < chord_in.size(); ++t) check(tail->data() + (t - mid) * v, t, "rewind");
+}
+
+TEST(OfflineEngineGolden, MatchesPyTorch) { expect_matches_golden("tests/data/tiny_offline"); }
+
+// The shipped offline model (models/offline) matches its PyTorch reference.
+TEST(OfflineEngineGolden, ShippedModelMatchesPyTorch) {
+  if (!test::file_exists("models/offline/golden.json")) GTEST_SKIP() << "no shipped offline model";
+  expect_matches_golden("models/offline");
 }
 
 }  // namespace
