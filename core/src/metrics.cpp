@@ -32,8 +32,12 @@ void MetricsAccumulator::add(const Song& song) {
       m_.onset_interval_hist[static_cast<size_t>(std::min(gap, kOnsetIntervalBins - 1))]++;
     }
     distinct.insert({((c.root_pc % 12) + 12) % 12, mask, chord_bass_pc(c.root_pc, c.intervals, c.inversion)});
+    int n_pcs = 0;
+    for (uint16_t b = mask; b; b &= static_cast<uint16_t>(b - 1)) ++n_pcs;
+    if (n_pcs > 3) m_.extended_chords++;
   }
   m_.n_chords += static_cast<int64_t>(song.chords.size());
+  m_.bars += static_cast<double>(n) / (4.0 * std::max(song.beats_per_bar, 1));
   m_.distinct_chords += static_cast<int64_t>(distinct.size());
 
   const MelodyFrames mf = melody_frames(song.melody, n);
@@ -65,6 +69,8 @@ Metrics MetricsAccumulator::result() const {
   m.chord_length_entropy = histogram_entropy(m.chord_length_hist);
   m.chords_per_song = ratio(m.n_chords, m.n_songs);
   m.distinct_chords_per_song = ratio(m.distinct_chords, m.n_songs);
+  m.chords_per_bar = m.bars > 0 ? static_cast<double>(m.n_chords) / m.bars : 0.0;
+  m.extended_chord_ratio = ratio(m.extended_chords, m.n_chords);
   return m;
 }
 
@@ -114,8 +120,12 @@ nlohmann::ordered_json metrics_json(const Metrics& m) {
   j["chord_length_entropy"] = m.chord_length_entropy;
   j["chords_per_song"] = m.chords_per_song;
   j["distinct_chords_per_song"] = m.distinct_chords_per_song;
+  j["chords_per_bar"] = m.chords_per_bar;
+  j["extended_chord_ratio"] = m.extended_chord_ratio;
   j["counts"] = {{"chords", m.n_chords},
                  {"long_chords", m.long_chords},
+                 {"extended_chords", m.extended_chords},
+                 {"bars", m.bars},
                  {"melody_frames", m.melody_frames},
                  {"melody_chord_frames", m.melody_chord_frames},
                  {"in_chord_frames", m.in_chord_frames}};

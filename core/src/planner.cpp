@@ -172,11 +172,12 @@ Status Planner::Job::warm_start(OfflineEngine& offline) {
   g.step(kTokBos);
   Sampler smp(SamplerConfig{static_cast<float>(req.temperature), planner.config_.top_p}, 0);
   int32_t prev = kTokBos;
+  std::vector<float> scratch;
   for (Frame t = 0; t < S; ++t) {
     auto logits = offline.step(prev);
     if (!logits) return Status::fail("offline model: " + logits.error());
     smp.reseed(position_seed(seed ^ 0x0FF11E, t, 0));
-    auto tok = smp.sample(*logits, plan_mask(g));
+    auto tok = smp.sample(planner.chord_bias_.biased(*logits, scratch), plan_mask(g));
     if (!tok) return Status::fail("offline sampling: " + tok.error());
     g.step(*tok);
     g.step(kTokSilence);
@@ -226,7 +227,8 @@ void Planner::Job::start() {
   total = 1 + 2 * (end - window);
   key = mix64(seed ^ mix64(static_cast<uint64_t>(window) + 1) ^
               mix64(static_cast<uint64_t>(req.temperature * 1e6) * 31 +
-                    static_cast<uint64_t>(cfg.top_p * 1e6)));
+                    static_cast<uint64_t>(cfg.top_p * 1e6)) ^
+              chord_controls_key(cfg.controls));
 
   // The known prefix of the window, for choosing a cache entry.
   std::vector<int32_t> context;
@@ -321,7 +323,9 @@ void Planner::Job::on_logits(const Status& s, std::span<const float> logits) {
   pending_keys.clear();
   const int pos = next;
   sampler.reseed(position_seed(seed, frame_of(pos), part_of(pos)));
-  auto tok = sampler.sample(logits, plan_mask(grammar));
+  std::vector<float> scratch;
+  auto tok = sampler.sample(part_of(pos) == 0 ? planner.chord_bias_.biased(logits, scratch) : logits,
+                            plan_mask(grammar));
   if (!tok) return fail("sampling at frame " + std::to_string(frame_of(pos)) + ": " + tok.error());
   if (!accept(pos, *tok)) return;
   pending.push_back(*tok);
@@ -352,7 +356,8 @@ void Planner::Job::respond() {
 
 Planner::Planner(const ChordVocab& vocab, PrefixCache& cache, OfflineEngine* offline,
                  PlannerConfig config)
-    : vocab_(vocab), cache_(cache), offline_(offline), config_(config) {}
+    : vocab_(vocab), cache_(cache), offline_(offline), config_(config),
+      chord_bias_(vocab, config.controls) {}
 
 Planner::~Planner() = default;
 

@@ -51,6 +51,19 @@ TEST(Metrics, HandComputedValues) {
   EXPECT_DOUBLE_EQ(m.distinct_chords_per_song, 1.0);  // song a: C and Am7/G; song b: none
 }
 
+TEST(Metrics, ChordsPerBarAndExtendedChords) {
+  jam::Song b;  // half a bar, no chords
+  b.n_frames = 8;
+  const jam::Metrics m = jam::compute_metrics({song_a(), b});
+  EXPECT_DOUBLE_EQ(m.bars, 2.5);                      // 32 / 16 + 8 / 16
+  EXPECT_DOUBLE_EQ(m.chords_per_bar, 3.0 / 2.5);
+  EXPECT_EQ(m.extended_chords, 1);                    // Am7/G has 4 pitch classes
+  EXPECT_DOUBLE_EQ(m.extended_chord_ratio, 1.0 / 3.0);
+  jam::Song w = song_a();
+  w.beats_per_bar = 3;                                // 32 frames of 3/4 = 32 / 12 bars
+  EXPECT_DOUBLE_EQ(jam::compute_metrics({w}).chords_per_bar, 3.0 / (32.0 / 12.0));
+}
+
 TEST(Metrics, DistinctChordsCompareSoundingPitchClasses) {
   jam::Song s;
   s.n_frames = 64;

@@ -28,7 +28,9 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 bool is_midi(const std::string& p) { return ends_with(p, ".mid") || ends_with(p, ".midi"); }
 bool is_jsonl(const std::string& p) { return ends_with(p, ".jsonl") || ends_with(p, ".jsonl.gz"); }
 
-Result<Song> load(const std::string& path, const Args& args) {
+}  // namespace
+
+Result<Song> load_song(const std::string& path, const Args& args) {
   if (is_jsonl(path)) {
     const std::string want = args.get("id");
     std::optional<Result<Song>> found;
@@ -63,15 +65,13 @@ Result<Song> load(const std::string& path, const Args& args) {
   return Result<Song>::fail("unknown input type (want .mid, .midi, .json, .jsonl or .jsonl.gz)");
 }
 
-}  // namespace
-
 int cmd_midi(const Args& args) {
   if (args.positional.size() != 2) {
     std::cerr << "usage: jamtool midi IN OUT [--id ID] [--track NAME] [--ppq 480]\n";
     return 2;
   }
   const std::string in = args.positional[0], out = args.positional[1];
-  Result<Song> song = load(in, args);
+  Result<Song> song = load_song(in, args);
   if (!song) {
     std::cerr << "jamtool midi: " << in << ": " << song.error() << "\n";
     return 1;

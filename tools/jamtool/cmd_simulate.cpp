@@ -40,6 +40,9 @@ int cmd_simulate(const Args& args) {
   const uint64_t seed = static_cast<uint64_t>(args.get_int("seed", 0, &bad));
   const int limit = args.get_int("limit", 0, &bad);
   const int threads = std::max(1, args.get_int("threads", 1, &bad));
+  ChordControls controls;
+  controls.chord_rate = args.get_double("chord-rate", 0.0, &bad);
+  controls.colour = args.get_double("colour", 0.5, &bad);
   if (!bad.empty()) return std::cerr << "jamtool simulate: " << bad << "\n", 2;
   if (!args.has("data") || !args.has("out"))
     return std::cerr << "jamtool simulate: --data FILE.jsonl and --out OUT.jsonl are required\n", 2;
@@ -47,6 +50,8 @@ int cmd_simulate(const Args& args) {
       o.silence < 0 || o.temperature < 0)
     return std::cerr << "jamtool simulate: need 1 <= lookahead <= 32, 0 <= commit <= lookahead, "
                         "silence >= 0, temperature >= 0\n", 2;
+  if (auto why = validate_chord_controls(controls))
+    return std::cerr << "jamtool simulate: " << *why << "\n", 2;
 
   const std::filesystem::path models_dir = args.get("models", (repo_root() / "models").string());
   auto online = load_model_bundle(models_dir, args.get("model", "online"));
@@ -76,6 +81,7 @@ int cmd_simulate(const Args& args) {
   const auto t0 = std::chrono::steady_clock::now();
   auto worker = [&]() {
     PlanningStackConfig cfg;
+    cfg.planner.controls = controls;
     auto stack = PlanningStack::create(*online, offline, cfg);
     if (!stack) {
       std::lock_guard lock(progress_mu);

@@ -4,7 +4,11 @@
 // messages. Single-threaded.
 #pragma once
 
+#include <string>
+
 #include "args.h"
+#include "jam/result.h"
+#include "jam/song.h"
 
 namespace jam::tool {
 
@@ -13,5 +17,10 @@ int cmd_simulate(const Args& args);  // cmd_simulate.cpp: live sessions through 
 
 int cmd_metrics(const Args& args);  // cmd_metrics.cpp: ReaLchords metrics of a JSONL song file
 int cmd_midi(const Args& args);     // cmd_midi.cpp: convert a song between .mid, session .json, .jsonl
+int cmd_harmonize(const Args& args);  // cmd_harmonize.cpp: the offline model harmonizes a melody
+
+// cmd_midi.cpp: one song from .mid/.midi (--track), session .json or .jsonl[.gz] (--id, else the
+// first song).
+Result<Song> load_song(const std::string& path, const Args& args);
 
 }  // namespace jam::tool

@@ -22,7 +22,8 @@ const Command kCommands[] = {
      "[--coverage 0.99]   build token shards, vocab.json, splits and stats"},
     {"simulate", jam::tool::cmd_simulate,
      "simulate --model ID --data FILE.jsonl --out OUT.jsonl [--lookahead 16 --commit 16 "
-     "--silence 32 --temperature 1 --seed 0] [--models DIR] [--offline ID | --no-warm-start] "
+     "--silence 32 --temperature 1 --seed 0] [--chord-rate 0 --colour 0.5] [--models DIR] "
+     "[--offline ID | --no-warm-start] "
      "[--limit N] [--threads N]   live sessions through the planner, one request per frame"},
     {"metrics", jam::tool::cmd_metrics,
      "metrics FILE.jsonl[.gz] [--reference REF.jsonl] [--split NAME] [--out FILE]   ReaLchords "
@@ -30,6 +31,10 @@ const Command kCommands[] = {
     {"midi", jam::tool::cmd_midi,
      "midi IN OUT [--id ID] [--track NAME] [--ppq 480]   convert a song between .mid, session "
      ".json and .jsonl"},
+    {"harmonize", jam::tool::cmd_harmonize,
+     "harmonize IN OUT [--model offline --temperature 1 --seed 0 --top-p 1 --window 256 "
+     "--overlap 64 --chord-rate 0 --colour 0.5] [--models DIR] [--limit N]   the offline model "
+     "writes chords for a whole melody (.mid/.json/.jsonl in; .mid/.jsonl out)"},
 };
 
 void print_usage(std::ostream& os) {

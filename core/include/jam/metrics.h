@@ -21,6 +21,9 @@
 // - long_chord_ratio: chords longer than 32 frames over all chords.
 // - chords_per_song, distinct_chords_per_song: means over songs; two chords are the same when
 //   root, pitch-class set and bass agree (so [2,5] and [7,7] are one sus2 chord).
+// - chords_per_bar: chord onsets over bars (n_frames / (4 * beats_per_bar), summed over songs).
+// - extended_chord_ratio: chords with more than 3 pitch classes (sevenths, sixths, add9, ninths
+//   ...; sampler_controls.h's "extension" > 0) over all chords.
 // Events are clipped to [0, n_frames).
 //
 // Not thread-safe (plain accumulator); pure functions otherwise.
@@ -46,6 +49,8 @@ struct Metrics {
   int64_t in_chord_frames = 0;      // ... whose pitch class is a chord tone
   int64_t long_chords = 0;
   int64_t distinct_chords = 0;      // summed per song
+  int64_t extended_chords = 0;      // chords with more than 3 pitch classes
+  double bars = 0.0;                // n_frames / (4 * beats_per_bar), summed over songs
 
   double note_in_chord_ratio = 0.0;
   double note_in_chord_song_mean = 0.0;
@@ -54,6 +59,8 @@ struct Metrics {
   double chord_length_entropy = 0.0;
   double chords_per_song = 0.0;
   double distinct_chords_per_song = 0.0;
+  double chords_per_bar = 0.0;
+  double extended_chord_ratio = 0.0;
   std::vector<int64_t> onset_interval_hist = std::vector<int64_t>(kOnsetIntervalBins, 0);
   std::vector<int64_t> chord_length_hist = std::vector<int64_t>(kChordLengthBins, 0);
 };

@@ -36,6 +36,7 @@
 #include "jam/model.h"
 #include "jam/protocol.h"
 #include "jam/result.h"
+#include "jam/sampler_controls.h"
 
 namespace jam {
 
@@ -48,6 +49,7 @@ struct PlannerConfig {
   int warm_start_lead = 4;        // warm start when F reaches S - warm_start_lead
   float top_p = 1.0f;             // nucleus for every sampled token
   uint64_t default_seed = 0;      // when the request has no seed
+  ChordControls controls;         // chord rate / colour bias on every sampled chord (neutral)
 };
 
 // Statistics of the last plan() call, for metrics and benchmarks.
@@ -82,6 +84,7 @@ class Planner {
   PrefixCache& cache_;
   OfflineEngine* offline_;
   PlannerConfig config_;
+  ChordBias chord_bias_;  // from config_.controls
   PlanStats stats_;
   std::unique_ptr<Job> job_;
 };
