@@ -1,102 +1,29 @@
 // engine_latency — latency of the native online Engine on the planner's two request shapes:
 //   A) a cold request: prefill 480 tokens, then 32 single-token steps;
 //   B) a warm request: a cached 480-token history extended by 2 tokens (rewind + feed 2).
-// Prints the median (and min) of N runs in ms, with 1 thread and with a 2-thread host pool.
+// Prints the median of N runs in ms (wall) and the median process CPU time.
 //
-//   engine_latency                       # random-init S / M / L models (toolchain.md sizes)
-//   engine_latency --model models/x/model.jamw [--runs 15]
+//   engine_latency                       # random-init S / M models (toolchain.md sizes), i8-stored
+//   engine_latency --model models/x/model.jamw [--runs 15] [--only int8] [--threads 2]
+//   valgrind --tool=callgrind engine_latency --model M --only int8 --threads 1 --steps-only --runs 50
+// Configurations: fp32 weights for every feed, or (default engine options) the file's int8
+// weights for steps; each with 1 thread and with a 2-thread jam::ThreadPool.
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <fstream>
 #include <functional>
 #include <iterator>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "jam/engine.h"
 #include "jam/weights.h"
+#include "thread_pool.h"
 
 namespace {
-
-// A small persistent pool implementing jam::ParallelFor: the caller runs tasks too; workers spin
-// briefly before sleeping so back-to-back parallel steps don't pay a wake-up each time.
-class ThreadPool {
- public:
-  explicit ThreadPool(int n_threads) {
-    for (int i = 1; i < n_threads; ++i) workers_.emplace_back([this] { loop(); });
-  }
-  ~ThreadPool() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-      generation_.store(generation_.load() + 1);
-    }
-    cv_.notify_all();
-    for (std::thread& t : workers_) t.join();
-  }
-  void run(int n_tasks, const std::function<void(int)>& task) {
-    uint64_t gen;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      task_ = &task;
-      n_tasks_ = n_tasks;
-      pending_.store(n_tasks);
-      gen = generation_.load() + 1;
-      ticket_.store(gen << 32);
-      generation_.store(gen);
-    }
-    cv_.notify_all();
-    work(gen, &task, n_tasks);
-    while (pending_.load(std::memory_order_acquire) > 0) {
-    }
-  }
-  jam::ParallelFor parallel_for() {
-    return [this](int n, const std::function<void(int)>& task) { run(n, task); };
-  }
-
- private:
-  // Claims task indices of job `gen` until none is left (a late worker finds a newer ticket).
-  void work(uint64_t gen, const std::function<void(int)>* task, int n_tasks) {
-    for (;;) {
-      uint64_t t = ticket_.load();
-      if ((t >> 32) != gen || static_cast<int>(t & 0xffffffffu) >= n_tasks) return;
-      if (!ticket_.compare_exchange_weak(t, t + 1)) continue;
-      (*task)(static_cast<int>(t & 0xffffffffu));
-      pending_.fetch_sub(1, std::memory_order_release);
-    }
-  }
-  void loop() {
-    uint64_t seen = 0;
-    for (;;) {
-      bool got = false;
-      for (int spin = 0; spin < 20000 && !got; ++spin) got = generation_.load() != seen;
-      std::unique_lock<std::mutex> lock(mu_);
-      if (!got) cv_.wait(lock, [&] { return generation_.load() != seen; });
-      seen = generation_.load();
-      if (stop_) return;
-      const std::function<void(int)>* task = task_;
-      const int n = n_tasks_;
-      lock.unlock();
-      work(seen, task, n);
-    }
-  }
-  std::vector<std::thread> workers_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::atomic<uint64_t> generation_{0};
-  std::atomic<uint64_t> ticket_{0};
-  std::atomic<int> pending_{0};
-  const std::function<void(int)>* task_ = nullptr;
-  int n_tasks_ = 0;
-  bool stop_ = false;
-};
 
 double now_ms() {
   return std::chrono::duration<double, std::milli>(
@@ -149,62 +76,94 @@ jam::WeightFile random_model(int layers, int d, int heads, int d_ff, int vocab) 
     }
     tensors.push_back(std::move(t));
   }
-  auto bytes = jam::encode_weight_file(c, tensors);
+  auto bytes = jam::encode_weight_file(c, tensors, /*quantize_i8=*/true);  // as shipped
   auto w = jam::WeightFile::parse(*bytes, "");
   return std::move(*w);
 }
 
-void bench(const std::string& label, const jam::WeightFile& w, int runs) {
+struct Config {
+  const char* name;
+  bool int8_stored, int8_all;
+};
+
+// fp32: every feed reads the fp32 weights; int8: steps read the file's int8 weights (the default,
+// lossless); int8-all: also quantizes f32-stored matrices (lossy; same as int8 for i8 files).
+std::vector<Config> configs() { return {{"fp32", false, false}, {"int8", true, false}}; }
+
+void bench(const std::string& label, const jam::WeightFile& w, int runs, const std::string& only,
+           int only_threads, bool steps_only) {
   const jam::ModelConfig& c = w.config();
   size_t params = 0;
   for (const jam::Tensor& t : w.tensors()) params += t.data.size();
-  std::printf("%s: %d layers, d %d, heads %d, d_ff %d, vocab %d, %.2f M params\n", label.c_str(),
-              c.n_layers, c.d_model, c.n_heads, c.d_ff, c.vocab_size, params / 1e6);
+  std::printf("%s: %d layers, d %d, heads %d, d_ff %d, vocab %d, %.2f M params, kernel %s\n",
+              label.c_str(), c.n_layers, c.d_model, c.n_heads, c.d_ff, c.vocab_size, params / 1e6,
+              jam::Engine::kernel_name());
   std::vector<int32_t> history(512);
   for (size_t i = 0; i < history.size(); ++i)
     history[i] = static_cast<int32_t>((i * 7919) % static_cast<size_t>(c.vocab_size));
   const std::span<const int32_t> prefix(history.data(), 480);
-  for (auto [threads, int8] : {std::pair{1, false}, {2, false}, {1, true}, {2, true}}) {
-    ThreadPool pool(threads);
-    jam::EngineOptions o;
-    o.int8_steps = int8;
-    if (threads > 1) o.parallel_for = pool.parallel_for();
-    o.n_tasks = threads;
-    auto e = jam::Engine::create(w, o);
-    if (!e) {
-      std::printf("  error: %s\n", e.error().c_str());
-      return;
-    }
-    const Stats prefill = measure(runs, [&] { (void)e->feed_sync(prefix, 0); });
-    const Stats cold = measure(runs, [&] {
+  for (const Config& cfg : configs()) {
+    if (!only.empty() && only != cfg.name) continue;
+    for (int threads : {1, 2}) {
+      if (only_threads && threads != only_threads) continue;
+      jam::ThreadPool pool(threads);
+      jam::EngineOptions o;
+      o.int8_stored = cfg.int8_stored;
+      o.int8_steps = cfg.int8_all;
+      o.parallel_for = pool.parallel_for();
+      o.n_tasks = threads;
+      auto e = jam::Engine::create(w, o);
+      if (!e) {
+        std::printf("  error: %s\n", e.error().c_str());
+        return;
+      }
+      if (steps_only) {  // for callgrind: 1 prefill, then `runs` single steps
+        (void)e->feed_sync(prefix, 0);
+        for (int i = 0; i < runs; ++i) (void)e->feed_sync(std::span(history).subspan(480, 1), 480);
+        std::printf("  %s threads %d: %d steps\n", cfg.name, threads, runs);
+        continue;
+      }
+      const Stats prefill = measure(runs, [&] { (void)e->feed_sync(prefix, 0); });
+      const Stats cold = measure(runs, [&] {
+        (void)e->feed_sync(prefix, 0);
+        for (int i = 0; i < 32; ++i)
+          (void)e->feed_sync(std::span(history).subspan(480 + i, 1), 480 + i);
+      });
       (void)e->feed_sync(prefix, 0);
-      for (int i = 0; i < 32; ++i) (void)e->feed_sync(std::span(history).subspan(480 + i, 1), 480 + i);
-    });
-    (void)e->feed_sync(prefix, 0);
-    const Stats warm = measure(runs * 4, [&] {
-      (void)e->feed_sync(std::span(history).subspan(480, 2), 480);
-    });
-    const Stats step = measure(runs * 4, [&] {
-      (void)e->feed_sync(std::span(history).subspan(480, 1), 480);
-    });
-    std::printf("  %s threads %d: 480 prefill + 32 steps %7.2f ms (min %6.2f, cpu %6.2f) |"
-                " prefill 480 %7.2f ms | +2 tokens on cached 480 %5.2f ms (cpu %5.2f) |"
-                " 1 step %5.2f ms\n",
-                int8 ? "int8 steps" : "fp32      ", threads, cold.median, cold.min, cold.cpu,
-                prefill.median, warm.median, warm.cpu, step.median);
+      const Stats warm = measure(runs * 8, [&] {
+        (void)e->feed_sync(std::span(history).subspan(480, 2), 480);
+      });
+      const Stats step = measure(runs * 8, [&] {
+        (void)e->feed_sync(std::span(history).subspan(480, 1), 480);
+      });
+      std::printf("  %-8s threads %d: 480 prefill + 32 steps %7.2f ms (cpu %6.2f) |"
+                  " prefill 480 %7.2f ms (cpu %6.2f) | +2 tokens on cached 480 %5.2f ms (cpu %5.2f) |"
+                  " 1 step %5.2f ms (min %5.2f, cpu %5.2f)\n",
+                  cfg.name, threads, cold.median, cold.cpu, prefill.median, prefill.cpu,
+                  warm.median, warm.cpu, step.median, step.min, step.cpu);
+    }
   }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string model;
-  int runs = 9;
+  std::string model, only;
+  int runs = 9, only_threads = 0;
+  bool steps_only = false;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--model") && i + 1 < argc) model = argv[++i];
     else if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
+    else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
+    else if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) only_threads = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--steps-only")) steps_only = true;
+    else if (!std::strcmp(argv[i], "--kernel") && i + 1 < argc) {
+      if (!jam::Engine::use_kernel(argv[++i])) return std::fprintf(stderr, "no kernel %s\n", argv[i]), 2;
+    }
     else {
-      std::fprintf(stderr, "usage: engine_latency [--model FILE.jamw] [--runs N]\n");
+      std::fprintf(stderr,
+                   "usage: engine_latency [--model FILE.jamw] [--runs N] [--only fp32|int8]\n"
+                   "                      [--threads 1|2] [--steps-only] [--kernel avx512|avx2|portable]\n");
       return 2;
     }
   }
@@ -216,10 +175,10 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s: %s\n", model.c_str(), w.error().c_str());
       return 1;
     }
-    bench(model, *w, runs);
+    bench(model, *w, runs, only, only_threads, steps_only);
     return 0;
   }
-  bench("S", random_model(4, 128, 4, 341, 1460), runs);
-  bench("M", random_model(6, 256, 8, 683, 1460), runs);
+  bench("S", random_model(4, 128, 4, 341, 1460), runs, only, only_threads, steps_only);
+  bench("M", random_model(6, 256, 8, 683, 1460), runs, only, only_threads, steps_only);
   return 0;
 }

@@ -15,6 +15,17 @@ if(JAM_SANITIZE AND NOT EMSCRIPTEN)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+# ThreadSanitizer (preset native-tsan, build/tsan): for the server's concurrency tests. TSan
+# cannot be combined with ASan, so it is a tree of its own.
+option(JAM_TSAN "Build with ThreadSanitizer (native only; not with JAM_SANITIZE)" OFF)
+if(JAM_TSAN AND NOT EMSCRIPTEN)
+  if(JAM_SANITIZE)
+    message(FATAL_ERROR "JAM_TSAN and JAM_SANITIZE (ASan) cannot be combined")
+  endif()
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+endif()
+
 if(EMSCRIPTEN)
   # emcc 3.1.6 links that run in parallel can corrupt each other's output: one link at a time.
   set_property(GLOBAL APPEND PROPERTY JOB_POOLS jam_link_pool=1)

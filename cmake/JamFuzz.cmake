@@ -48,6 +48,8 @@ function(jam_add_fuzzer)
                    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=${artifacts} ${dict}
                    ${scratch} ${F_CORPUS}
            WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
-  set_tests_properties(${F_NAME}_smoke PROPERTIES LABELS fuzz TIMEOUT 120
+  # Loading a large seed corpus on a busy machine can take a minute on top of the fuzzing time.
+  math(EXPR smoke_timeout "${JAM_FUZZ_SMOKE_SECONDS} * 2 + 120")
+  set_tests_properties(${F_NAME}_smoke PROPERTIES LABELS fuzz TIMEOUT ${smoke_timeout}
                        ENVIRONMENT "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
 endfunction()

@@ -32,16 +32,12 @@ std::string_view path_of(std::string_view target) {
   return target.substr(0, target.find_first_of("?#"));
 }
 
-// Cross-site requests are refused: a page from another origin must not drive the planner
-// (browsers send Origin on POST and WebSocket handshakes). Clients without Origin pass.
-bool same_origin(const http::request<http::string_body>& req) {
+// Cross-site requests are refused (origin_policy.h): a page from another origin must not drive
+// the planner (browsers send Origin on POST and WebSocket handshakes).
+bool origin_allowed(const ServerContext& ctx, const http::request<http::string_body>& req) {
   auto origin = req.find(http::field::origin);
-  if (origin == req.end()) return true;
-  std::string_view o = origin->value();
-  std::string_view host = req[http::field::host];
-  size_t scheme_end = o.find("://");
-  if (scheme_end == std::string_view::npos || host.empty()) return false;
-  return o.substr(scheme_end + 3) == host;
+  if (origin == req.end()) return ctx.origins.allows(std::nullopt, req[http::field::host]);
+  return ctx.origins.allows(origin->value(), req[http::field::host]);
 }
 
 Route route_for(std::string_view path) {
@@ -50,6 +46,7 @@ Route route_for(std::string_view path) {
   if (path == "/v1/models") return Route::kModels;
   if (path == "/v1/plan") return Route::kPlan;
   if (path == "/v1/jam") return Route::kJam;
+  if (path == "/v1/harmonize") return Route::kHarmonize;
   if (path.rfind("/v1/", 0) == 0 || path == "/v1") return Route::kOther;
   return Route::kStatic;
 }
@@ -57,7 +54,9 @@ Route route_for(std::string_view path) {
 }  // namespace
 
 HttpSession::HttpSession(net::ip::tcp::socket&& socket, ServerContext& ctx)
-    : stream_(std::move(socket)), ctx_(ctx) {}
+    : stream_(std::move(socket)),
+      ctx_(ctx),
+      rate_(ctx.options.rate_limit, ctx.options.rate_burst) {}
 
 void HttpSession::run() { do_read(); }
 
@@ -110,7 +109,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
 
   if (beast::websocket::is_upgrade(req)) {
     if (route_ != Route::kJam) return send_error(404, ErrorKind::kNotFound, "not found");
-    if (!same_origin(req)) {
+    if (!origin_allowed(ctx_, req)) {
       return send_error(403, ErrorKind::kForbidden, "origin: cross-origin WebSocket refused");
     }
     std::make_shared<WebSocketSession>(stream_.release_socket(), ctx_)->run(std::move(req));
@@ -152,12 +151,31 @@ void HttpSession::handle(Request&& req) {
       if (method != http::verb::post) {
         return send_error(405, ErrorKind::kMethodNotAllowed, "method: use POST", "POST");
       }
-      if (!same_origin(req)) {
+      if (!origin_allowed(ctx_, req)) {
         return send_error(403, ErrorKind::kForbidden, "origin: cross-origin request refused");
       }
+      if (refuse_if_rate_limited()) return;
       auto self = shared_from_this();
       ctx_.plan.handle(req.body(), std::nullopt, [self](PlanReply reply) {
         // Runs on this thread (errors) or an inference worker: hop back to the strand.
+        net::post(self->stream_.get_executor(), [self, reply = std::move(reply)]() mutable {
+          std::string body = reply.status == 200 ? std::move(reply.body) : error_json(reply.error);
+          self->send_json(reply.status, std::move(body), reply.retry_after_s);
+        });
+      });
+      return;
+    }
+    case Route::kHarmonize: {
+      if (method != http::verb::post) {
+        return send_error(405, ErrorKind::kMethodNotAllowed, "method: use POST", "POST");
+      }
+      if (!origin_allowed(ctx_, req)) {
+        return send_error(403, ErrorKind::kForbidden, "origin: cross-origin request refused");
+      }
+      if (refuse_if_rate_limited()) return;
+      if (ctx_.harmonize == nullptr) return send_error(404, ErrorKind::kNotFound, "not found");
+      auto self = shared_from_this();
+      ctx_.harmonize->handle(req.body(), [self](PlanReply reply) {
         net::post(self->stream_.get_executor(), [self, reply = std::move(reply)]() mutable {
           std::string body = reply.status == 200 ? std::move(reply.body) : error_json(reply.error);
           self->send_json(reply.status, std::move(body), reply.retry_after_s);
@@ -205,6 +223,14 @@ void HttpSession::serve_static(const Request& req) {
   res.set(http::field::cache_control, "no-cache");
   res.content_length(size);
   send(std::move(res));
+}
+
+bool HttpSession::refuse_if_rate_limited() {
+  const std::optional<int> wait_s = rate_.take();
+  if (!wait_s) return false;
+  ctx_.metrics.on_error(ErrorKind::kRateLimited);
+  send_json(429, error_json(rate_limit_message(ctx_.options.rate_limit)), *wait_s);
+  return true;
 }
 
 void HttpSession::send_json(int status, std::string body, int retry_after_s, const char* allow) {

@@ -7,6 +7,8 @@
 // everything else is a static file under ctx.web_root. Every response carries the security
 // headers (security_headers.h). A request must arrive completely within
 // options.request_timeout_s; bodies over kMaxBodyBytes get 413, headers over 16 KiB get 431.
+// POST /v1/plan and the upgrade check the Origin (origin_policy.h, 403); plan requests beyond
+// the connection's rate limit (rate_limiter.h) get 429 with Retry-After.
 // The session lives as long as a handler holds its shared_ptr; all its handlers run on the
 // socket's strand.
 #pragma once
@@ -23,6 +25,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "metrics.h"
+#include "rate_limiter.h"
 #include "server_context.h"
 
 namespace jam {
@@ -39,6 +42,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void handle(Request&& req);
   void serve_static(const Request& req);
+  // Takes a token from this connection's rate limit; when there is none, answers 429 with
+  // Retry-After and returns true. For model-bound routes (/v1/plan).
+  bool refuse_if_rate_limited();
   void send_json(int status, std::string body, int retry_after_s = 0, const char* allow = nullptr);
   void send_error(int status, ErrorKind kind, std::string message, const char* allow = nullptr);
   template <class Response>
@@ -50,6 +56,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   ServerContext& ctx_;
+  RateLimiter rate_;  // plan requests on this connection
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::vector<char> drain_buffer_;
   std::size_t drained_ = 0;

@@ -17,6 +17,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "harmonize_endpoint.h"
 #include "inference_pool.h"
 #include "listener.h"
 #include "metrics.h"
@@ -97,7 +98,14 @@ int main(int argc, char** argv) {
     return fail(std::string("planner: ") + e.what());
   }
   jam::PlanEndpoint endpoint(models, *pool, metrics);
+  std::unique_ptr<jam::HarmonizeEndpoint> harmonizer;
+  try {
+    harmonizer = std::make_unique<jam::HarmonizeEndpoint>(models, metrics);
+  } catch (const std::exception& e) {
+    return fail(std::string("harmonizer: ") + e.what());
+  }
   jam::ServerContext ctx{options, web_root, models, metrics, *pool, endpoint};
+  ctx.harmonize = harmonizer.get();
 
   net::io_context ioc(options.threads);
   auto listener = std::make_shared<jam::Listener>(ioc, ctx);
@@ -118,6 +126,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < options.threads; ++i) threads.emplace_back([&ioc] { run_loop(ioc); });
   run_loop(ioc);
   for (auto& t : threads) t.join();
+  harmonizer.reset();  // its callbacks post to ioc, which must still exist
   pool->stop();
   return 0;
 }

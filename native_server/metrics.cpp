@@ -24,6 +24,7 @@ std::string_view route_name(Route r) {
     case Route::kMetrics: return "metrics";
     case Route::kPlan: return "plan";
     case Route::kJam: return "jam";
+    case Route::kHarmonize: return "harmonize";
     default: return "other";
   }
 }
@@ -36,6 +37,7 @@ std::string_view error_kind_name(ErrorKind k) {
     case ErrorKind::kMethodNotAllowed: return "method_not_allowed";
     case ErrorKind::kTooLarge: return "too_large";
     case ErrorKind::kBusy: return "busy";
+    case ErrorKind::kRateLimited: return "rate_limited";
     case ErrorKind::kTimeout: return "timeout";
     default: return "internal";
   }

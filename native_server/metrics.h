@@ -17,7 +17,7 @@
 
 namespace jam {
 
-enum class Route : int { kStatic, kHealthz, kModels, kMetrics, kPlan, kJam, kOther, kCount };
+enum class Route : int { kStatic, kHealthz, kModels, kMetrics, kPlan, kJam, kHarmonize, kOther, kCount };
 enum class ErrorKind : int {
   kBadRequest,        // 400: malformed HTTP, JSON or protocol values
   kForbidden,         // 403: cross-origin request
@@ -25,6 +25,7 @@ enum class ErrorKind : int {
   kMethodNotAllowed,  // 405
   kTooLarge,          // 413 / 431 / WebSocket close 1009
   kBusy,              // 503: inference queue full
+  kRateLimited,       // 429: a connection over its plan-request rate (rate_limiter.h)
   kTimeout,           // slow or idle connection closed
   kInternal,          // 500: planner failure
   kCount

@@ -9,9 +9,11 @@
 #include <cstdint>
 #include <filesystem>
 
+#include "harmonize_endpoint.h"
 #include "inference_pool.h"
 #include "metrics.h"
 #include "model_registry.h"
+#include "origin_policy.h"
 #include "plan_endpoint.h"
 #include "server_options.h"
 
@@ -24,8 +26,10 @@ struct ServerContext {
   Metrics& metrics;
   InferencePool& pool;
   PlanEndpoint& plan;
+  HarmonizeEndpoint* harmonize = nullptr;  // POST /v1/harmonize; null: 404
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::atomic<uint64_t> next_session_id{1};
+  OriginPolicy origins{options.allow_origins};  // --allow-origin (origin_policy.h)
 
   double uptime_s() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -2,7 +2,10 @@
 #include "server_options.h"
 
 #include <charconv>
+#include <cstdlib>
 #include <string_view>
+
+#include "origin_policy.h"
 
 namespace jam {
 namespace {
@@ -25,6 +28,13 @@ std::string server_usage() {
          "  --queue-depth N        waiting plan requests per worker before 503 (default 8)\n"
          "  --request-timeout S    seconds to receive a whole HTTP request (default 15)\n"
          "  --ws-idle-timeout S    seconds of WebSocket silence before closing (default 60)\n"
+         "  --allow-origin ORIGIN  a browser origin (http[s]://host[:port]) allowed to use\n"
+         "                         /v1/plan and /v1/jam besides the page's own; repeatable;\n"
+         "                         'loopback' = any localhost/127.0.0.1/[::1] page, '*' = any\n"
+         "                         (default: loopback)\n"
+         "  --rate-limit R         plan requests per second per connection, then 429 (default\n"
+         "                         32; 0 = no limit)\n"
+         "  --rate-burst N         requests a connection may send at once (default 64)\n"
          "  --help                 this text\n"
          "On start it prints \"jam-server listening on http://HOST:PORT\" on stdout.\n"
          "Endpoints: GET /healthz, GET /metrics, GET /v1/models, POST /v1/plan, GET /v1/jam\n"
@@ -83,6 +93,21 @@ Result<ServerOptions> parse_server_options(int argc, const char* const* argv) {
     } else if (arg == "--ws-idle-timeout") {
       if (!need_value() || !parse_int(value, 1, 86400, n)) return bad("needs 1..86400 seconds");
       o.ws_idle_timeout_s = static_cast<int>(n);
+    } else if (arg == "--allow-origin") {
+      if (!need_value()) return bad("needs an origin");
+      if (auto err = OriginPolicy::check_entry(value)) return bad(err->c_str());
+      o.allow_origins.emplace_back(value);
+    } else if (arg == "--rate-limit") {
+      std::string v(need_value() ? value : std::string_view());
+      char* end = nullptr;
+      const double r = v.empty() ? -1 : std::strtod(v.c_str(), &end);
+      if (v.empty() || end != v.c_str() + v.size() || !(r >= 0 && r <= 1e6)) {
+        return bad("needs requests per second 0..1000000");
+      }
+      o.rate_limit = r;
+    } else if (arg == "--rate-burst") {
+      if (!need_value() || !parse_int(value, 1, 1000000, n)) return bad("needs 1..1000000");
+      o.rate_burst = static_cast<int>(n);
     } else {
       return Result<ServerOptions>::fail("unknown option '" + std::string(argv[i]) +
                                          "' (try --help)");

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "jam/result.h"
 
@@ -24,6 +25,9 @@ struct ServerOptions {
   int queue_depth = 8;             // waiting plan requests per worker before 503
   int request_timeout_s = 15;      // whole HTTP request (headers + body) and each write
   int ws_idle_timeout_s = 60;      // WebSocket: close when the peer is silent this long
+  std::vector<std::string> allow_origins;  // --allow-origin (origin_policy.h); empty = loopback
+  double rate_limit = 32;          // plan requests per second per connection; 0 = unlimited
+  int rate_burst = 64;             // ... of which this many may come at once
   bool help = false;
 };
 

@@ -25,6 +25,7 @@ constexpr size_t kMaxSessionsPerConnection = 16;
 WebSocketSession::WebSocketSession(net::ip::tcp::socket&& socket, ServerContext& ctx)
     : ws_(std::move(socket)),
       ctx_(ctx),
+      rate_(ctx.options.rate_limit, ctx.options.rate_burst),
       default_session_("ws-" + std::to_string(ctx.next_session_id.fetch_add(1))) {}
 
 WebSocketSession::~WebSocketSession() {
@@ -73,6 +74,10 @@ void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
   if (!ws_.got_text()) {
     ctx_.metrics.on_error(ErrorKind::kBadRequest);
     return reply({400, "", "message: binary messages are not supported; send JSON text", 0, ""});
+  }
+  if (const std::optional<int> wait_s = rate_.take()) {
+    ctx_.metrics.on_error(ErrorKind::kRateLimited);
+    return reply({429, "", rate_limit_message(ctx_.options.rate_limit), *wait_s, ""});
   }
   std::string text = beast::buffers_to_string(buffer_.data());
   buffer_.clear();

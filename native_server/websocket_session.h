@@ -8,8 +8,9 @@
 // connection reaches the same inference worker; when the connection ends, the pool is told to
 // drop the state of every session id seen on it. Timeouts: handshake 10 s; the peer must answer
 // the server's keep-alive pings within options.ws_idle_timeout_s. Messages over kMaxBodyBytes
-// close the connection with code 1009; binary messages get a 400 error message. All handlers run
-// on the socket's strand.
+// close the connection with code 1009; binary messages get a 400 error message; messages beyond
+// the connection's rate limit (rate_limiter.h) get a 429 error message with retry_after_s and
+// the connection stays open. All handlers run on the socket's strand.
 #pragma once
 
 #include <chrono>
@@ -25,6 +26,7 @@
 #include <boost/beast/websocket/stream.hpp>
 
 #include "plan_endpoint.h"
+#include "rate_limiter.h"
 #include "server_context.h"
 
 namespace jam {
@@ -46,6 +48,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   boost::beast::flat_buffer buffer_;
   std::string out_;
   ServerContext& ctx_;
+  RateLimiter rate_;
   std::string default_session_;
   std::set<std::string> sessions_;  // ids seen on this connection (bounded)
   bool opened_ = false;

@@ -1,4 +1,5 @@
-"""`python3 -m training <command>`: train | export | evaluate | synth."""
+"""`python3 -m training <command>`: train | export | evaluate | synth | rl-reward | rl-train |
+rl-distill | rl-eval | rl-card."""
 import argparse
 import sys
 
@@ -44,11 +45,16 @@ def main(argv=None):
     s.add_argument("--out", required=True)
     s.add_argument("--n-train", type=int, default=400)
 
+    from .rl.cli import add_rl_commands
+    add_rl_commands(sub)
+
     args = p.parse_args(argv)
     if args.cmd == "train":
         from .train import main as run
     elif args.cmd == "export":
         from .export import main as run
+    elif args.cmd.startswith("rl-"):
+        from .rl.cli import run_rl as run
     elif args.cmd == "evaluate":
         from .evaluate import main as run
     else:

@@ -211,8 +211,8 @@ def write_card(out_dir, run_dir, conf: dict, report: dict):
     if curve:
         lines += ["Training curve (full data in training_curve.csv, evals in eval.csv):", "",
                   "| step | target tokens | minutes | train loss |", "|---|---|---|---|"]
-        lines += [f"| {r['step']} | {int(r['tokens']):,} | {float(r['seconds']) / 60:.1f} | "
-                  f"{r['train_loss']} |" for r in curve]
+        lines += [f"| {r['step']} | {int(float(r.get('tokens') or 0)):,} | "
+                  f"{float(r['seconds']) / 60:.1f} | {r.get('train_loss', '')} |" for r in curve]
         lines.append("")
     lines += [
         "## Data and licence", "",

@@ -45,13 +45,13 @@ Result<Engine> Engine::create(const WeightFile& weights, EngineOptions options) 
   if (options.n_tasks < 1) return Error{"engine: n_tasks must be >= 1"};
   auto impl = std::make_unique<Impl>();
   impl->config = c;
+  const detail::Int8Copies int8 = detail::int8_copies(options.int8_stored, options.int8_steps);
   Result<detail::TransformerStack> stack =
-      detail::TransformerStack::create(weights, "", c.n_layers, options.capacity,
-                                       options.int8_steps);
+      detail::TransformerStack::create(weights, "", c.n_layers, options.capacity, int8);
   if (!stack) return Error{stack.error()};
   Result<detail::Embedding> emb = detail::Embedding::create(weights, "tok_emb");
   if (!emb) return Error{emb.error()};
-  Result<detail::OutputHead> head = detail::OutputHead::create(weights, "norm", options.int8_steps);
+  Result<detail::OutputHead> head = detail::OutputHead::create(weights, "norm", int8);
   if (!head) return Error{head.error()};
   impl->stack = std::move(*stack);
   impl->embedding = std::move(*emb);
@@ -94,5 +94,7 @@ int Engine::max_len() const { return impl_->stack.capacity(); }
 int Engine::vocab_size() const { return impl_->config.vocab_size; }
 void Engine::reset() { impl_->position = 0; }
 const ModelConfig& Engine::config() const { return impl_->config; }
+const char* Engine::kernel_name() { return kernels::gemm_kernel_name(); }
+bool Engine::use_kernel(const char* name) { return kernels::use_kernel(name); }
 
 }  // namespace jam

@@ -19,7 +19,7 @@ void Embedding::lookup(int32_t token, float* row) const {
 }
 
 Result<OutputHead> OutputHead::create(const WeightFile& weights, const std::string& norm_name,
-                                      bool int8_steps) {
+                                      Int8Copies int8) {
   const ModelConfig& c = weights.config();
   const Tensor* norm = weights.find(norm_name);
   const char* head_name = c.tie_embeddings ? "tok_emb" : "lm_head";
@@ -31,7 +31,7 @@ Result<OutputHead> OutputHead::create(const WeightFile& weights, const std::stri
   o.eps_ = c.norm_eps;
   o.head_.f32 = kernels::pack_rows({{head->data.data(), static_cast<int>(head->rows())}},
                                    static_cast<int>(head->cols()));
-  if (int8_steps) o.head_.i8 = kernels::quantize(o.head_.f32);
+  add_int8_copy(o.head_, int8, head->quantized);
   return o;
 }
 

@@ -11,6 +11,7 @@
 #include "jam/result.h"
 #include "jam/status.h"
 #include "jam/weights.h"
+#include "transformer.h"
 
 namespace jam::detail {
 
@@ -30,7 +31,7 @@ class OutputHead {
  public:
   // `norm_name`: the final norm tensor; the head is `lm_head`, or `tok_emb` when tied.
   static Result<OutputHead> create(const WeightFile& weights, const std::string& norm_name,
-                                   bool int8_steps = false);
+                                   Int8Copies int8 = Int8Copies::kNone);
   int vocab_size() const { return head_.f32.out; }
   int ld_logits() const { return kernels::round_up_panel(head_.f32.out); }
   // logits[i * ld_logits() + v] for the n rows x[i * ldx ...]; `scratch` holds n * ldx floats.

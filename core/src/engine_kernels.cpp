@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <string>
 #include <type_traits>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -152,20 +153,39 @@ __attribute__((target("avx512f"))) void tile_avx512(const float* x, int ldx, int
   }
 }
 
+// 16 int8 weights as floats. maskz forms: the plain ones trip GCC 12's -Wmaybe-uninitialized
+// inside immintrin.h.
+__attribute__((target("avx512f"), always_inline)) inline __m512 widen_i8(const int8_t* p) {
+  const __mmask16 all = 0xffff;
+  return _mm512_maskz_cvtepi32_ps(
+      all, _mm512_maskz_cvtepi8_epi32(all, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p))));
+}
+
 template <int T>
 __attribute__((target("avx512f"))) void tile_avx512_i8(const float* x, int ldx, int k_len,
                                                        const int8_t* b, const float* scale,
                                                        float* y, int ldy, bool accumulate) {
   __m512 c0[T], c1[T];
   for (int t = 0; t < T; ++t) c0[t] = c1[t] = _mm512_setzero_ps();
-  for (int k = 0; k < k_len; ++k) {
+  int k = 0;
+  if constexpr (T == 1) {
+    // One token (a decode step): four independent chains hide the FMA latency; the int8 -> fp32
+    // conversions, not the loads, then bound the loop.
+    __m512 d0 = _mm512_setzero_ps(), d1 = _mm512_setzero_ps();
+    for (; k + 2 <= k_len; k += 2) {
+      const int8_t* bk = b + static_cast<size_t>(k) * kPanel;
+      const __m512 xa = _mm512_set1_ps(x[k]), xb = _mm512_set1_ps(x[k + 1]);
+      c0[0] = _mm512_fmadd_ps(xa, widen_i8(bk), c0[0]);
+      c1[0] = _mm512_fmadd_ps(xa, widen_i8(bk + 16), c1[0]);
+      d0 = _mm512_fmadd_ps(xb, widen_i8(bk + 32), d0);
+      d1 = _mm512_fmadd_ps(xb, widen_i8(bk + 48), d1);
+    }
+    c0[0] = _mm512_add_ps(c0[0], d0);
+    c1[0] = _mm512_add_ps(c1[0], d1);
+  }
+  for (; k < k_len; ++k) {
     const int8_t* bk = b + static_cast<size_t>(k) * kPanel;
-    // maskz forms: the plain ones trip GCC 12's -Wmaybe-uninitialized inside immintrin.h.
-    const __mmask16 all = 0xffff;
-    const __m512 b0 = _mm512_maskz_cvtepi32_ps(
-        all, _mm512_maskz_cvtepi8_epi32(all, _mm_loadu_si128(reinterpret_cast<const __m128i*>(bk))));
-    const __m512 b1 = _mm512_maskz_cvtepi32_ps(
-        all, _mm512_maskz_cvtepi8_epi32(all, _mm_loadu_si128(reinterpret_cast<const __m128i*>(bk + 16))));
+    const __m512 b0 = widen_i8(bk), b1 = widen_i8(bk + 16);
     for (int t = 0; t < T; ++t) {
       const __m512 xv = _mm512_set1_ps(x[static_cast<size_t>(t) * ldx + k]);
       c0[t] = _mm512_fmadd_ps(xv, b0, c0[t]);
@@ -242,6 +262,44 @@ struct Avx2Tile {
   }
 };
 
+// AVX2 int8: a panel row is four 8-lane conversions; one or two tokens.
+template <int T>
+__attribute__((target("avx2,fma"))) void tile_avx2_i8(const float* x, int ldx, int k_len,
+                                                      const int8_t* b, const float* scale,
+                                                      float* y, int ldy, bool accumulate) {
+  __m256 c[T][4];
+  for (int t = 0; t < T; ++t)
+    for (int v = 0; v < 4; ++v) c[t][v] = _mm256_setzero_ps();
+  for (int k = 0; k < k_len; ++k) {
+    const int8_t* bk = b + static_cast<size_t>(k) * kPanel;
+    __m256 bv[4];
+    for (int v = 0; v < 4; ++v)
+      bv[v] = _mm256_cvtepi32_ps(
+          _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(bk + 8 * v))));
+    for (int t = 0; t < T; ++t) {
+      const __m256 xv = _mm256_set1_ps(x[static_cast<size_t>(t) * ldx + k]);
+      for (int v = 0; v < 4; ++v) c[t][v] = _mm256_fmadd_ps(xv, bv[v], c[t][v]);
+    }
+  }
+  for (int t = 0; t < T; ++t) {
+    float* yt = y + static_cast<size_t>(t) * ldy;
+    for (int v = 0; v < 4; ++v) {
+      __m256 r = _mm256_mul_ps(c[t][v], _mm256_loadu_ps(scale + 8 * v));
+      if (accumulate) r = _mm256_add_ps(r, _mm256_loadu_ps(yt + 8 * v));
+      _mm256_storeu_ps(yt + 8 * v, r);
+    }
+  }
+}
+
+struct Avx2TileI8 {
+  const float* scale;
+  template <int T>
+  void operator()(std::integral_constant<int, T>, const float* x, int ldx, int k_len,
+                  const int8_t* b, float* y, int ldy, bool accumulate) const {
+    tile_avx2_i8<T>(x, ldx, k_len, b, scale, y, ldy, accumulate);
+  }
+};
+
 void gemm_avx2(const float* x, int ldx, int n, int k_len, const float* panels,
                size_t panel_stride, int p_begin, int p_end, float* y, int ldy, bool accumulate) {
   for_each_tile<2>(x, ldx, n, k_len, panels, panel_stride, p_begin, p_end, y, ldy, accumulate,
@@ -295,8 +353,8 @@ Kernel select_kernel() {
   return {gemm_portable, "portable", portable::rmsnorm, portable::softmax, portable::swiglu};
 }
 
-const Kernel& kernel() {
-  static const Kernel k = select_kernel();
+Kernel& kernel() {
+  static Kernel k = select_kernel();
   return k;
 }
 
@@ -336,7 +394,7 @@ void gemm_i8(const float* x, int ldx, int n, const PackedMatrixI8& m, int p_begi
              float* y, int ldy, bool accumulate) {
   if (n <= 0 || p_begin >= p_end) return;
 #ifdef JAM_X86_KERNELS
-  const bool avx512 = kernel().fn == gemm_avx512;
+  const bool avx512 = kernel().fn == gemm_avx512, avx2 = kernel().fn == gemm_avx2;
 #endif
   for (int p = p_begin; p < p_end; ++p) {
     const int8_t* b = m.data.data() + static_cast<size_t>(p) * m.panel_stride();
@@ -344,6 +402,10 @@ void gemm_i8(const float* x, int ldx, int n, const PackedMatrixI8& m, int p_begi
 #ifdef JAM_X86_KERNELS
     if (avx512) {
       panel_rows<4>(x, ldx, n, m.in, b, y + p * kPanel, ldy, accumulate, Avx512TileI8{scale});
+      continue;
+    }
+    if (avx2) {
+      panel_rows<2>(x, ldx, n, m.in, b, y + p * kPanel, ldy, accumulate, Avx2TileI8{scale});
       continue;
     }
 #endif
@@ -367,6 +429,7 @@ PackedMatrixI8 quantize(const PackedMatrix& m) {
   q.in = m.in;
   q.data.assign(static_cast<size_t>(m.panels()) * m.panel_stride(), 0);
   q.scale.assign(static_cast<size_t>(m.panels()) * kPanel, 0.0f);
+  float wmax = 0.0f, emax = 0.0f;
   for (int p = 0; p < m.panels(); ++p) {
     const float* src = m.data.data() + static_cast<size_t>(p) * m.panel_stride();
     int8_t* dst = q.data.data() + static_cast<size_t>(p) * m.panel_stride();
@@ -375,15 +438,39 @@ PackedMatrixI8 quantize(const PackedMatrix& m) {
       for (int k = 0; k < m.in; ++k) amax = std::max(amax, std::fabs(src[k * kPanel + j]));
       const float scale = amax > 0.0f ? amax / 127.0f : 0.0f;
       q.scale[static_cast<size_t>(p) * kPanel + j] = scale;
+      wmax = std::max(wmax, amax);
       for (int k = 0; k < m.in; ++k) {
-        const float v = scale > 0.0f ? std::round(src[k * kPanel + j] / scale) : 0.0f;
-        dst[k * kPanel + j] = static_cast<int8_t>(std::clamp(v, -127.0f, 127.0f));
+        const float w = src[k * kPanel + j];
+        const float v = scale > 0.0f ? std::round(w / scale) : 0.0f;
+        const int8_t qv = static_cast<int8_t>(std::clamp(v, -127.0f, 127.0f));
+        dst[k * kPanel + j] = qv;
+        emax = std::max(emax, std::fabs(static_cast<float>(qv) * scale - w));
       }
     }
   }
+  q.max_error = wmax > 0.0f ? emax / wmax : 0.0f;
   return q;
 }
 
 const char* gemm_kernel_name() { return kernel().name; }
+
+bool use_kernel(const char* name) {
+  const std::string want = name;
+  if (want == "portable") {
+    kernel() = {gemm_portable, "portable", portable::rmsnorm, portable::softmax, portable::swiglu};
+    return true;
+  }
+#ifdef JAM_X86_KERNELS
+  if (want == "avx2" && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    kernel() = {gemm_avx2, "avx2", avx2::rmsnorm, avx2::softmax, avx2::swiglu};
+    return true;
+  }
+  if (want == "avx512" && __builtin_cpu_supports("avx512f")) {
+    kernel() = {gemm_avx512, "avx512", avx512::rmsnorm, avx512::softmax, avx512::swiglu};
+    return true;
+  }
+#endif
+  return false;
+}
 
 }  // namespace jam::kernels

@@ -56,6 +56,10 @@ struct PackedMatrixI8 {
   int in = 0;
   std::vector<int8_t> data;  // n_panels(out) * in * 32
   FloatBuffer scale;         // n_panels(out) * 32, zero beyond `out`
+  // max |q * scale - w| / max |w| over the matrix, from quantize(): ~1e-7 when the fp32 weights
+  // were themselves dequantized from int8 with per-row scales (a file storing `i8`), i.e. the
+  // int8 copy is the file's own weights and loses nothing.
+  float max_error = 0.0f;
 
   int panels() const { return n_panels(out); }
   size_t panel_stride() const { return static_cast<size_t>(in) * kPanel; }
@@ -63,6 +67,8 @@ struct PackedMatrixI8 {
 
 // Symmetric per-output quantization: scale = max|w_o| / 127, q = round(w / scale).
 PackedMatrixI8 quantize(const PackedMatrix& m);
+// A quantize() result this close to its source (max_error) reproduces the source to float rounding.
+inline constexpr float kLosslessInt8Error = 1e-6f;
 
 // A linear layer: fp32 panels, plus an optional int8 copy that `linear` uses for a few rows
 // (single-token steps read 4x fewer bytes); prefill always uses fp32.
@@ -128,5 +134,9 @@ void rmsnorm(const float* x, const float* w, int d, float eps, float* y);
 
 // Name of the gemm kernel in use ("avx512", "avx2", "portable"), for benchmarks and logs.
 const char* gemm_kernel_name();
+
+// Switches every kernel to the named instruction set if this CPU has it (tests and benchmarks
+// compare the paths; the default is the best one). Not thread-safe: call before any engine runs.
+bool use_kernel(const char* name);
 
 }  // namespace jam::kernels

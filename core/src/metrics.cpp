@@ -31,7 +31,10 @@ void MetricsAccumulator::add(const Song& song) {
       const int gap = std::max<Frame>(c.on - song.chords[i - 1].on, 0);
       m_.onset_interval_hist[static_cast<size_t>(std::min(gap, kOnsetIntervalBins - 1))]++;
     }
-    distinct.insert({((c.root_pc % 12) + 12) % 12, mask, chord_bass_pc(c.root_pc, c.intervals, c.inversion)});
+    const std::tuple<int, int, int> symbol{((c.root_pc % 12) + 12) % 12, mask,
+                                           chord_bass_pc(c.root_pc, c.intervals, c.inversion)};
+    distinct.insert(symbol);
+    symbol_counts_[symbol]++;
     int n_pcs = 0;
     for (uint16_t b = mask; b; b &= static_cast<uint16_t>(b - 1)) ++n_pcs;
     if (n_pcs > 3) m_.extended_chords++;
@@ -50,6 +53,28 @@ void MetricsAccumulator::add(const Song& song) {
     if (!mask) continue;
     ++both;
     inside += (mask >> (p % 12)) & 1;
+  }
+  // Per-beat curve: beat b covers frames [4(b-1), 4b).
+  for (int b = 0; b < kAdaptationBeats && 4 * b < n; ++b) {
+    int mel = 0, with_chord = 0, in = 0;
+    for (Frame t = 4 * b; t < std::min<Frame>(4 * b + 4, n); ++t) {
+      const int p = mf.pitch[static_cast<size_t>(t)];
+      if (p < 0) continue;
+      ++mel;
+      const uint16_t mask = chord_mask[static_cast<size_t>(t)];
+      if (!mask) continue;
+      ++with_chord;
+      in += (mask >> (p % 12)) & 1;
+    }
+    const size_t i = static_cast<size_t>(b);
+    if (mel > 0) {
+      beat_sum_[i] += static_cast<double>(in) / mel;
+      m_.beat_songs[i]++;
+    }
+    if (with_chord > 0) {
+      beat_sum_sounding_[i] += static_cast<double>(in) / with_chord;
+      m_.beat_songs_sounding[i]++;
+    }
   }
   m_.melody_chord_frames += both;
   m_.in_chord_frames += inside;
@@ -71,6 +96,15 @@ Metrics MetricsAccumulator::result() const {
   m.distinct_chords_per_song = ratio(m.distinct_chords, m.n_songs);
   m.chords_per_bar = m.bars > 0 ? static_cast<double>(m.n_chords) / m.bars : 0.0;
   m.extended_chord_ratio = ratio(m.extended_chords, m.n_chords);
+  std::vector<int64_t> symbols;
+  for (const auto& [symbol, count] : symbol_counts_) symbols.push_back(count);
+  m.chord_symbol_entropy = histogram_entropy(symbols);
+  m.distinct_chord_symbols = static_cast<int64_t>(symbols.size());
+  for (size_t i = 0; i < static_cast<size_t>(kAdaptationBeats); ++i) {
+    m.beat_note_in_chord[i] = m.beat_songs[i] ? beat_sum_[i] / static_cast<double>(m.beat_songs[i]) : 0.0;
+    m.beat_note_in_chord_sounding[i] =
+        m.beat_songs_sounding[i] ? beat_sum_sounding_[i] / static_cast<double>(m.beat_songs_sounding[i]) : 0.0;
+  }
   return m;
 }
 
@@ -122,6 +156,8 @@ nlohmann::ordered_json metrics_json(const Metrics& m) {
   j["distinct_chords_per_song"] = m.distinct_chords_per_song;
   j["chords_per_bar"] = m.chords_per_bar;
   j["extended_chord_ratio"] = m.extended_chord_ratio;
+  j["chord_symbol_entropy"] = m.chord_symbol_entropy;
+  j["distinct_chord_symbols"] = m.distinct_chord_symbols;
   j["counts"] = {{"chords", m.n_chords},
                  {"long_chords", m.long_chords},
                  {"extended_chords", m.extended_chords},
@@ -185,9 +221,32 @@ std::string metrics_to_json(const Metrics& metrics, const Metrics* reference) {
   if (reference) {
     const double emd = histogram_emd(metrics.onset_interval_hist, reference->onset_interval_hist);
     j["onset_interval_emd"] = std::isnan(emd) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(emd);
+    auto vs = [](double a, double b) {
+      return b > 0 ? nlohmann::ordered_json(a / b) : nlohmann::ordered_json(nullptr);
+    };
+    j["vs_reference"] = {
+        {"chords_per_song", vs(metrics.chords_per_song, reference->chords_per_song)},
+        {"distinct_chords_per_song", vs(metrics.distinct_chords_per_song, reference->distinct_chords_per_song)},
+        {"chord_symbol_entropy", vs(metrics.chord_symbol_entropy, reference->chord_symbol_entropy)}};
     j["reference"] = metrics_json(*reference);
   }
   return compact_flat_arrays(j.dump(2));
+}
+
+std::string per_beat_csv(const Metrics& m) {
+  // x in [0, 1] with 4 decimals (no <cstdio> in core).
+  auto fixed4 = [](double x) {
+    const long long v = std::llround(std::clamp(x, 0.0, 1.0) * 10000.0);
+    std::string frac = std::to_string(v % 10000);
+    return std::to_string(v / 10000) + "." + std::string(4 - frac.size(), '0') + frac;
+  };
+  std::string out = "beat,note_in_chord,songs,note_in_chord_sounding,songs_sounding\n";
+  for (size_t i = 0; i < static_cast<size_t>(kAdaptationBeats); ++i) {
+    out += std::to_string(i + 1) + "," + fixed4(m.beat_note_in_chord[i]) + "," +
+           std::to_string(m.beat_songs[i]) + "," + fixed4(m.beat_note_in_chord_sounding[i]) + "," +
+           std::to_string(m.beat_songs_sounding[i]) + "\n";
+  }
+  return out;
 }
 
 }  // namespace jam

@@ -511,6 +511,10 @@ Result<Song> melody_from_midi(const MidiFile& midi, const MelodyFromMidiOptions&
   return song;
 }
 
+ChordEvent chord_from_pitches(Frame on, Frame off, const std::vector<int>& pitches) {
+  return infer_chord(on, off, pitches);
+}
+
 std::vector<uint8_t> write_midi(const Song& song, const WriteMidiOptions& options) {
   const int ppq = options.ppq > 0 ? std::min(options.ppq, 0x7FFF) : 480;
   auto tick_of = [&](Frame f) { return (static_cast<int64_t>(f) * ppq * 2 + 4) / 8; };  // round(f*ppq/4)

@@ -56,14 +56,14 @@ Result<OfflineEngine> OfflineEngine::create(const WeightFile& weights, EngineOpt
   impl->config = c;
   auto encoder = detail::TransformerStack::create(weights, "enc.", c.enc_layers, options.capacity);
   if (!encoder) return Error{encoder.error()};
-  auto decoder = detail::TransformerStack::create(weights, "", c.n_layers, options.capacity,
-                                       options.int8_steps);
+  const detail::Int8Copies int8 = detail::int8_copies(options.int8_stored, options.int8_steps);
+  auto decoder = detail::TransformerStack::create(weights, "", c.n_layers, options.capacity, int8);
   if (!decoder) return Error{decoder.error()};
   auto enc_emb = detail::Embedding::create(weights, "enc.tok_emb");
   if (!enc_emb) return Error{enc_emb.error()};
   auto dec_emb = detail::Embedding::create(weights, "tok_emb");
   if (!dec_emb) return Error{dec_emb.error()};
-  auto head = detail::OutputHead::create(weights, "norm", options.int8_steps);
+  auto head = detail::OutputHead::create(weights, "norm", int8);
   if (!head) return Error{head.error()};
   const Tensor* enc_norm = weights.find("enc.norm");
   const Tensor* proj = weights.find("enc_proj");

@@ -104,6 +104,8 @@ struct Planner::Job {
   std::vector<int32_t> melody;   // per frame [0, end): token, or -1 = to sample
   uint64_t seed = 0;
   uint64_t key = 0;              // sampling key of this plan (seed, temperature, top-p, window)
+  ChordControls controls;        // the request's controls, else the planner's
+  const ChordBias* bias = nullptr;
   PrefixCache::Entry* entry = nullptr;
   GrammarState grammar;
   Sampler sampler;
@@ -177,7 +179,7 @@ Status Planner::Job::warm_start(OfflineEngine& offline) {
     auto logits = offline.step(prev);
     if (!logits) return Status::fail("offline model: " + logits.error());
     smp.reseed(position_seed(seed ^ 0x0FF11E, t, 0));
-    auto tok = smp.sample(planner.chord_bias_.biased(*logits, scratch), plan_mask(g));
+    auto tok = smp.sample(bias->biased(*logits, scratch), plan_mask(g));
     if (!tok) return Status::fail("offline sampling: " + tok.error());
     g.step(*tok);
     g.step(kTokSilence);
@@ -198,6 +200,9 @@ void Planner::Job::start() {
   const PlannerConfig& cfg = planner.config_;
   end = F + L;
   seed = req.seed.value_or(cfg.default_seed);
+  controls = ChordControls{req.chord_rate.value_or(cfg.controls.chord_rate),
+                           req.colour.value_or(cfg.controls.colour)};
+  bias = &planner.bias_for(controls);
 
   if (auto why = check_chord_stream(req.chord_tokens, lay)) return fail(*why);
 
@@ -228,7 +233,7 @@ void Planner::Job::start() {
   key = mix64(seed ^ mix64(static_cast<uint64_t>(window) + 1) ^
               mix64(static_cast<uint64_t>(req.temperature * 1e6) * 31 +
                     static_cast<uint64_t>(cfg.top_p * 1e6)) ^
-              chord_controls_key(cfg.controls));
+              chord_controls_key(controls));
 
   // The known prefix of the window, for choosing a cache entry.
   std::vector<int32_t> context;
@@ -324,7 +329,7 @@ void Planner::Job::on_logits(const Status& s, std::span<const float> logits) {
   const int pos = next;
   sampler.reseed(position_seed(seed, frame_of(pos), part_of(pos)));
   std::vector<float> scratch;
-  auto tok = sampler.sample(part_of(pos) == 0 ? planner.chord_bias_.biased(logits, scratch) : logits,
+  auto tok = sampler.sample(part_of(pos) == 0 ? bias->biased(logits, scratch) : logits,
                             plan_mask(grammar));
   if (!tok) return fail("sampling at frame " + std::to_string(frame_of(pos)) + ": " + tok.error());
   if (!accept(pos, *tok)) return;
@@ -360,6 +365,15 @@ Planner::Planner(const ChordVocab& vocab, PrefixCache& cache, OfflineEngine* off
       chord_bias_(vocab, config.controls) {}
 
 Planner::~Planner() = default;
+
+const ChordBias& Planner::bias_for(const ChordControls& controls) {
+  if (controls == config_.controls) return chord_bias_;
+  if (!request_bias_ || request_controls_ != controls) {
+    request_bias_ = std::make_unique<ChordBias>(vocab_, controls);
+    request_controls_ = controls;
+  }
+  return *request_bias_;
+}
 
 void Planner::plan(const PlanRequest& request, Done done) {
   stats_ = {};

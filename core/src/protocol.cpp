@@ -118,6 +118,31 @@ void check_session_id(const std::string& s, const ProtocolLimits& limits) {
   }
 }
 
+// The optional chord controls (sampler_controls.h); throws FieldError.
+void check_controls(const std::optional<double>& chord_rate, const std::optional<double>& colour) {
+  if (chord_rate && (!std::isfinite(*chord_rate) || *chord_rate < -1.0 || *chord_rate > 1.0)) {
+    fail("chord_rate", "outside -1..1");
+  }
+  if (colour && (!std::isfinite(*colour) || *colour < 0.0 || *colour > 1.0)) {
+    fail("colour", "outside 0..1");
+  }
+}
+
+void decode_controls(const Json& j, std::optional<double>& chord_rate, std::optional<double>& colour) {
+  if (auto it = j.find("chord_rate"); it != j.end() && !it->is_null()) {
+    chord_rate = get_number(*it, "chord_rate", -1.0, 1.0);
+  }
+  if (auto it = j.find("colour"); it != j.end() && !it->is_null()) {
+    colour = get_number(*it, "colour", 0.0, 1.0);
+  }
+}
+
+void encode_controls(Json& j, const std::optional<double>& chord_rate,
+                     const std::optional<double>& colour) {
+  if (chord_rate) j["chord_rate"] = *chord_rate;
+  if (colour) j["colour"] = *colour;
+}
+
 // Range checks shared by parse_plan_request and validate_plan_request; throws FieldError.
 void check_request(const PlanRequest& r, const ProtocolLimits& limits) {
   check_model_id(r.model, limits);
@@ -141,6 +166,7 @@ void check_request(const PlanRequest& r, const ProtocolLimits& limits) {
     fail("seed", "outside 0.." + std::to_string(kMaxSafeInteger));
   }
   if (r.session) check_session_id(*r.session, limits);
+  check_controls(r.chord_rate, r.colour);
   if (r.melody.size() > limits.max_melody_notes) {
     fail("melody", std::to_string(r.melody.size()) + " notes, more than the limit " +
                        std::to_string(limits.max_melody_notes));
@@ -194,6 +220,7 @@ PlanRequest decode_request(const Json& j, const ProtocolLimits& limits) {
   if (auto it = j.find("session"); it != j.end() && !it->is_null()) {
     r.session = get_string(*it, "session");
   }
+  decode_controls(j, r.chord_rate, r.colour);
 
   const Json& melody = require(j, "melody");
   if (!melody.is_array()) fail("melody", "expected an array, got " + type_name(melody));
@@ -278,6 +305,7 @@ std::string plan_request_json(const PlanRequest& r) {
             {"chord_tokens", r.chord_tokens}};
   if (r.seed) j["seed"] = *r.seed;
   if (r.session) j["session"] = *r.session;
+  encode_controls(j, r.chord_rate, r.colour);
   return dump(j);
 }
 
@@ -339,6 +367,141 @@ Result<PlanResponse> parse_plan_response(std::string_view text) {
     return Result<PlanResponse>::fail(e.message);
   } catch (const std::exception& e) {
     return Result<PlanResponse>::fail(std::string("body: ") + e.what());
+  }
+}
+
+namespace {
+
+HarmonizeRequest decode_harmonize(const Json& j, const ProtocolLimits& limits) {
+  if (!j.is_object()) fail("body", "expected a JSON object, got " + type_name(j));
+  HarmonizeRequest r;
+  if (auto it = j.find("model"); it != j.end() && !it->is_null()) r.model = get_string(*it, "model");
+  check_model_id(r.model, limits);
+  if (auto it = j.find("frames"); it != j.end() && !it->is_null()) {
+    r.frames = static_cast<Frame>(get_integer(*it, "frames", 1, limits.max_harmonize_frames));
+  }
+  if (auto it = j.find("temperature"); it != j.end() && !it->is_null()) {
+    r.temperature = get_number(*it, "temperature", 0.0, limits.max_temperature);
+  }
+  if (auto it = j.find("seed"); it != j.end() && !it->is_null()) {
+    r.seed = static_cast<uint64_t>(get_integer(*it, "seed", 0, kMaxSafeInteger));
+  }
+  decode_controls(j, r.chord_rate, r.colour);
+
+  const Json& melody = require(j, "melody");
+  if (!melody.is_array()) fail("melody", "expected an array, got " + type_name(melody));
+  if (melody.empty()) fail("melody", "no notes to harmonize");
+  if (melody.size() > limits.max_melody_notes) {
+    fail("melody", std::to_string(melody.size()) + " notes, more than the limit " +
+                       std::to_string(limits.max_melody_notes));
+  }
+  const Frame max_off = r.frames.value_or(limits.max_harmonize_frames);
+  Frame prev_on = 0;
+  r.melody.reserve(melody.size());
+  for (size_t i = 0; i < melody.size(); ++i) {
+    const Json& n = melody[i];
+    const std::string at = "melody[" + std::to_string(i) + "]";
+    if (!n.is_array() || n.size() != 3) fail(at, "expected [on, off, pitch]");
+    PlanNote note;
+    note.on = static_cast<Frame>(get_integer(n[0], at + "[0]", 0, max_off - 1));
+    if (n[1].is_null()) fail(at + "[1]", "off is required (no held notes in a whole melody)");
+    note.off = static_cast<Frame>(get_integer(n[1], at + "[1]", note.on + 1, max_off));
+    note.pitch = static_cast<int>(get_integer(n[2], at + "[2]", 0, 127));
+    if (note.on < prev_on) {
+      fail(at + "[0]", "notes must be sorted by onset (" + std::to_string(note.on) + " after " +
+                           std::to_string(prev_on) + ")");
+    }
+    prev_on = note.on;
+    r.melody.push_back(note);
+  }
+  return r;
+}
+
+}  // namespace
+
+Result<HarmonizeRequest> parse_harmonize_request(std::string_view json,
+                                                 const ProtocolLimits& limits) {
+  try {
+    return decode_harmonize(parse_json(json, limits.max_json_depth), limits);
+  } catch (const FieldError& e) {
+    return Result<HarmonizeRequest>::fail(e.message);
+  } catch (const std::exception& e) {
+    return Result<HarmonizeRequest>::fail(std::string("body: ") + e.what());
+  }
+}
+
+Frame harmonize_frames(const HarmonizeRequest& request) {
+  if (request.frames) return *request.frames;
+  Frame end = 0;
+  for (const PlanNote& n : request.melody) end = std::max(end, n.off.value_or(n.on + 1));
+  return end;
+}
+
+std::string harmonize_request_json(const HarmonizeRequest& r) {
+  Json melody = Json::array();
+  for (const PlanNote& n : r.melody) {
+    melody.push_back(Json::array({n.on, n.off ? Json(*n.off) : Json(nullptr), n.pitch}));
+  }
+  Json j = {{"model", r.model},
+            {"melody", std::move(melody)},
+            {"temperature", r.temperature},
+            {"seed", r.seed}};
+  if (r.frames) j["frames"] = *r.frames;
+  encode_controls(j, r.chord_rate, r.colour);
+  return dump(j);
+}
+
+std::string harmonize_response_json(const HarmonizeResponse& r) {
+  Json chords = Json::array();
+  for (const HarmonizedChord& c : r.chords) {
+    chords.push_back({{"on", c.on}, {"off", c.off}, {"name", c.name}, {"pitches", c.pitches}});
+  }
+  Json j = {{"frames", r.frames},
+            {"chord_tokens", r.chord_tokens},
+            {"chords", std::move(chords)},
+            {"server_ms", std::round(r.server_ms * 100.0) / 100.0}};
+  return dump(j);
+}
+
+Result<HarmonizeResponse> parse_harmonize_response(std::string_view text) {
+  try {
+    Json j = parse_json(text, 8);
+    if (!j.is_object()) fail("body", "expected a JSON object, got " + type_name(j));
+    if (auto it = j.find("error"); it != j.end()) {
+      return Result<HarmonizeResponse>::fail(it->is_string() ? it->get<std::string>() : dump(*it));
+    }
+    HarmonizeResponse r;
+    r.frames = static_cast<Frame>(get_integer(require(j, "frames"), "frames", 0, INT32_MAX));
+    const Json& tokens = require(j, "chord_tokens");
+    if (!tokens.is_array()) fail("chord_tokens", "expected an array");
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      r.chord_tokens.push_back(static_cast<int>(
+          get_integer(tokens[i], "chord_tokens[" + std::to_string(i) + "]", 0, INT32_MAX)));
+    }
+    const Json& chords = require(j, "chords");
+    if (!chords.is_array()) fail("chords", "expected an array");
+    for (size_t i = 0; i < chords.size(); ++i) {
+      const std::string at = "chords[" + std::to_string(i) + "]";
+      const Json& c = chords[i];
+      if (!c.is_object()) fail(at, "expected an object");
+      HarmonizedChord chord;
+      chord.on = static_cast<Frame>(get_integer(require(c, "on"), at + ".on", 0, INT32_MAX));
+      chord.off = static_cast<Frame>(get_integer(require(c, "off"), at + ".off", 0, INT32_MAX));
+      chord.name = get_string(require(c, "name"), at + ".name");
+      const Json& pitches = require(c, "pitches");
+      if (!pitches.is_array()) fail(at + ".pitches", "expected an array");
+      for (size_t k = 0; k < pitches.size(); ++k) {
+        chord.pitches.push_back(static_cast<int>(
+            get_integer(pitches[k], at + ".pitches[" + std::to_string(k) + "]", 0, 127)));
+      }
+      r.chords.push_back(std::move(chord));
+    }
+    r.server_ms = get_number(require(j, "server_ms"), "server_ms", 0.0, 1e12);
+    return r;
+  } catch (const FieldError& e) {
+    return Result<HarmonizeResponse>::fail(e.message);
+  } catch (const std::exception& e) {
+    return Result<HarmonizeResponse>::fail(std::string("body: ") + e.what());
   }
 }
 

@@ -83,14 +83,17 @@ void JamScheduler::stop(double now_sec) {
     if (held_[static_cast<size_t>(p)] >= 0) note_off(p, now_sec);
 }
 
+void JamScheduler::start_clock(double t0_sec) {
+  if (state_ != SessionState::kArmed) return;
+  t0_ = t0_sec;
+  current_ = 0;
+  state_ = config_.silence_frames > 0 ? SessionState::kListening : SessionState::kJamming;
+  want_request_ = true;
+}
+
 void JamScheduler::note_on(int pitch, int velocity, double now_sec) {
   if (pitch < 0 || pitch > 127) return;
-  if (state_ == SessionState::kArmed) {
-    t0_ = now_sec;
-    current_ = 0;
-    state_ = config_.silence_frames > 0 ? SessionState::kListening : SessionState::kJamming;
-    want_request_ = true;
-  }
+  if (state_ == SessionState::kArmed) start_clock(now_sec);
   if (state_ != SessionState::kListening && state_ != SessionState::kJamming) return;
   if (held_[static_cast<size_t>(pitch)] >= 0) note_off(pitch, now_sec);
   const Frame on = std::max<Frame>(0, config_.tempo.seconds_to_nearest_frame(now_sec - t0_));
@@ -151,7 +154,10 @@ bool JamScheduler::on_response(const PlanResponse& response) {
   learn_chords(response);
   plan_ = response.chord_tokens;
   plan_frame_ = response.frame;
-  server_slow_ = false;
+  // Only a plan that still covers the next frame to lock ends "server slow": one that arrives
+  // after all its frames were locked (round trip > lookahead) changes nothing, so the badge stays
+  // on instead of blinking at every late response.
+  if (static_cast<Frame>(plan_.size()) > static_cast<Frame>(locked_.size())) server_slow_ = false;
   const Frame commit_end = response.frame + std::min(config_.commit_frames, config_.lookahead_frames);
   lock_until(std::min<Frame>(commit_end, static_cast<Frame>(plan_.size())) - 1);
   return true;

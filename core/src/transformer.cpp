@@ -37,9 +37,21 @@ void ensure(FloatBuffer& buf, size_t n) {
 
 }  // namespace
 
+Int8Copies int8_copies(bool int8_stored, bool int8_steps) {
+  if (int8_steps) return Int8Copies::kAll;
+  return int8_stored ? Int8Copies::kStored : Int8Copies::kNone;
+}
+
+void add_int8_copy(kernels::Linear& l, Int8Copies policy, bool stored_i8) {
+  if (policy == Int8Copies::kNone || (policy == Int8Copies::kStored && !stored_i8)) return;
+  l.i8 = kernels::quantize(l.f32);
+  if (policy == Int8Copies::kStored && l.i8.max_error > kernels::kLosslessInt8Error)
+    l.i8 = {};  // stored with another scale rule: re-quantizing would change the weights
+}
+
 Result<TransformerStack> TransformerStack::create(const WeightFile& weights,
                                                   const std::string& prefix, int n_layers,
-                                                  int capacity, bool int8_steps) {
+                                                  int capacity, Int8Copies int8) {
   const ModelConfig& c = weights.config();
   if (capacity <= 0 || capacity > c.max_len)
     return Error{"engine: capacity " + std::to_string(capacity) + " outside 1.." +
@@ -68,9 +80,10 @@ Result<TransformerStack> TransformerStack::create(const WeightFile& weights,
     layer.wo.f32 = kernels::pack_rows({{t[4]->data.data(), d}}, d);
     layer.w13.f32 = kernels::pack_rows({{t[6]->data.data(), ff}, {t[8]->data.data(), ff}}, d);
     layer.w2.f32 = kernels::pack_rows({{t[7]->data.data(), d}}, ff);
-    if (int8_steps)
-      for (kernels::Linear* l : {&layer.wqkv, &layer.wo, &layer.w13, &layer.w2})
-        l->i8 = kernels::quantize(l->f32);
+    add_int8_copy(layer.wqkv, int8, t[1]->quantized && t[2]->quantized && t[3]->quantized);
+    add_int8_copy(layer.wo, int8, t[4]->quantized);
+    add_int8_copy(layer.w13, int8, t[6]->quantized && t[8]->quantized);
+    add_int8_copy(layer.w2, int8, t[7]->quantized);
     layer.k_cache.assign(
         static_cast<size_t>(s.n_heads_) * n_panels(capacity) * s.head_dim_ * kPanel, 0.0f);
     layer.v_cache.assign(

@@ -22,13 +22,26 @@
 
 namespace jam::detail {
 
+// Which matrices get an int8 copy for forward calls of at most kernels::kInt8MaxRows rows.
+enum class Int8Copies {
+  kNone,
+  kStored,  // matrices the file stores as i8, when the copy is lossless (the file's own weights)
+  kAll,     // every matrix (lossy for f32-stored ones)
+};
+
+// The int8 policy an engine's options ask for.
+Int8Copies int8_copies(bool int8_stored, bool int8_steps);
+
+// Adds l.i8 under `policy`; `stored_i8`: every tensor packed into `l` was stored as i8.
+void add_int8_copy(kernels::Linear& l, Int8Copies policy, bool stored_i8);
+
 class TransformerStack {
  public:
   // `prefix` selects the tensors ("" for the decoder, "enc." for the encoder); the KV cache holds
-  // `capacity` positions (<= config.max_len). `int8_steps` adds int8 copies of the matrices for
-  // forward calls of at most kernels::kInt8MaxRows rows.
+  // `capacity` positions (<= config.max_len).
   static Result<TransformerStack> create(const WeightFile& weights, const std::string& prefix,
-                                         int n_layers, int capacity, bool int8_steps = false);
+                                         int n_layers, int capacity,
+                                         Int8Copies int8 = Int8Copies::kNone);
 
   int d() const { return d_; }
   int ld() const { return kernels::round_up_panel(d_); }  // row stride of x

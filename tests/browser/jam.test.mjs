@@ -1,20 +1,27 @@
 // jam.test.mjs — a whole jam in headless Chromium against the real jam-server and the tiny
-// random model: a scripted melody from the computer keyboard and from an injected fake MIDI
-// device; the agent's chords must land on the 16th-note grid, never in the silence period, never
-// late, never twice; committed chords never change; the WebSocket reconnects after a drop; Stop
-// cancels what was scheduled. Also: fps while jamming, page-load-to-ready time, settings from
-// localStorage, "MIDI unavailable", and each chord instrument rendered offline (Goertzel).
+// random model, once per agent location (the server over its WebSocket; in this tab: the wasm
+// planner over ONNX Runtime Web in its worker): a scripted melody from the computer keyboard and
+// from an injected fake MIDI device; the agent's chords must land on the 16th-note grid, never in
+// the silence period, never late, never twice; committed chords never change; the chord controls
+// (chord rate, colour) reach the agent; the WebSocket reconnects after a drop; Stop cancels what
+// was scheduled. Also: fps while jamming (with the machine's load average), main-thread long tasks
+// (PerformanceObserver 'longtask'), page-load-to-ready times, settings from localStorage,
+// "MIDI unavailable", the practice aids (count-in, chord highlight on the piano), and each chord
+// instrument rendered offline (Goertzel). Timings are printed, not asserted.
 //
 //   JAM_SITE_DIR=build/wasm/site JAM_SERVER_BIN=build/native/bin/jam-server \
 //     node tests/browser/jam.test.mjs
 //
-// Writes browser_jam_waterfall.png (and the other screenshots) to JAM_BROWSER_OUT.
+// Writes browser_jam_waterfall.png, browser_jam_waterfall_tab.png and
+// browser_jam_practice.png to JAM_BROWSER_OUT.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { launchBrowser, outputDir, sleep, startServer } from './harness.mjs';
 import { decodePng } from './png.mjs';
+import { longTaskStats, makeTestSite, removeTestSite, watchLongTasks } from './site.mjs';
 
 const SITE_DIR = process.env.JAM_SITE_DIR;
 const SERVER_BIN = process.env.JAM_SERVER_BIN;
@@ -26,7 +33,9 @@ const SETTINGS = {
   tempo_bpm: TEMPO, beats_per_bar: 4, silence_beats: SILENCE_BEATS, lookahead_beats: 4,
   commit_beats: 2, model: 'tiny_online', temperature: 1.0, metronome: true,
   chord_instrument: 'epiano', melody_instrument: 'piano',
+  chord_rate: 0.25, colour: 0.4,   // the chord controls: every plan request must carry them
 };
+const loadavg = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
 
 // A fake Web MIDI input, injected before the page's scripts run.
 function fakeMidi() {
@@ -86,21 +95,47 @@ function goertzel(samples, sampleRate, freq, from, to) {
   return s1 * s1 + s2 * s2 - coeff * s1 * s2;
 }
 
-test('a jam: keyboard + MIDI melody, chords on the grid, reconnect, stop', { timeout: 110000 }, async () => {
+async function jam(agent) {
   assert.ok(SERVER_BIN, 'JAM_SERVER_BIN must point at jam-server (the jam needs its WebSocket)');
-  const server = await startServer({ siteDir: SITE_DIR, serverBin: SERVER_BIN, modelsDir: MODELS_DIR });
+  const tab = agent === 'tab';
+  const siteDir = tab ? makeTestSite(SITE_DIR, 'tiny_online', MODELS_DIR) : SITE_DIR;
+  const server = await startServer({ siteDir, serverBin: SERVER_BIN, modelsDir: MODELS_DIR });
   const browser = await launchBrowser({ width: 1280, height: 720 });
   const { page, context, errors } = browser;
   await context.addInitScript(fakeMidi);
-  await context.addInitScript(seedSettings, SETTINGS);
+  await context.addInitScript(seedSettings, Object.assign({}, SETTINGS, { agent }));
+  await context.addInitScript(watchLongTasks);
+  const sentRequests = [];   // plan requests on the WebSocket (server agent)
+  page.on('websocket', (ws) => ws.on('framesent', (f) => {
+    try {
+      const m = JSON.parse(f.payload);
+      if (m && m.frame !== undefined) sentRequests.push(m);
+    } catch (e) { /* not JSON */ }
+  }));
   try {
     const load = await openApp(browser, server.url);
-    console.log(`# page load → ready: ${load.readyAt.toFixed(0)} ms (performance.now), ${load.wallMs} ms wall`);
+    console.log(`# [${agent}] page load → ready: ${load.readyAt.toFixed(0)} ms (performance.now), ${load.wallMs} ms wall`);
     await page.waitForFunction(() => {
       const s = window.jam.session();
       return s.online && s.modelsLoaded && s.midi && s.midi.available;
-    }, null, { timeout: 15000 });
+    }, null, { timeout: tab ? 60000 : 15000, polling: 100 });
     let s = await session(page);
+    if (tab) {
+      // The model runs in the inference worker, never on the page's main thread; no GPU here.
+      const info = await page.evaluate(() => window.jamOrt.info());
+      const readyMs = await page.evaluate(() => performance.now());
+      console.log(`# [tab] page load → in-tab agent ready ≤ ${readyMs.toFixed(0)} ms (ORT + model load ` +
+                  `${info.loadMs.toFixed(0)} ms, ep ${info.ep}, adapter ${info.adapter}, worker ${info.worker}; ` +
+                  `load average ${loadavg()})`);
+      assert.equal(info.status, 'ready');
+      assert.equal(info.worker, true, 'ONNX Runtime runs in the inference worker');
+      assert.equal(info.ep, 'wasm');
+      assert.ok(['none', 'no-webgpu', 'error'].includes(info.adapter), `adapter: ${info.adapter}`);
+      assert.match(s.connection, /^in this tab \(wasm.*worker\)$/);
+    }
+    assert.equal(s.settings.agent, agent);
+    assert.equal(s.settings.highlight_chords, false, 'chord highlight is off by default');
+    assert.equal(s.settings.count_in, false, 'count-in is off by default');
     assert.equal(s.settings.tempo_bpm, TEMPO, 'settings come from localStorage');
     assert.equal(s.settings.silence_beats, SILENCE_BEATS);
     assert.deepEqual(s.models.map((m) => m.id), ['tiny_online'], 'online models only');
@@ -127,6 +162,7 @@ test('a jam: keyboard + MIDI melody, chords on the grid, reconnect, stop', { tim
     const record = async () => snapshots.push(await session(page));
     const beat = 60000 / TEMPO;
     const t0Wall = Date.now();
+    const jamFrom = await page.evaluate(() => performance.now());
     for (let i = 0; i < keys.length; ++i) {
       await page.keyboard.down(keys[i]);
       if (i === 0) {
@@ -166,13 +202,29 @@ test('a jam: keyboard + MIDI melody, chords on the grid, reconnect, stop', { tim
       await record();
     }
     await page.keyboard.down('j');
-    await page.waitForFunction(() => window.jam.session().chords.some((c) => c.committed));
+    await page.waitForFunction(() => window.jam.session().chords.some((c) => c.committed), null,
+                               { timeout: tab ? 60000 : 30000, polling: 100 })
+      .catch(async (e) => {
+        const x = await session(page);
+        throw new Error(`no committed chord on screen: ${e.message}; requests ${x.requests}, ` +
+                        `responses ${x.responses}, failed ${x.failed}, message "${x.message}"`);
+      });
     const png = await page.screenshot();
-    fs.writeFileSync(path.join(outputDir(), 'browser_jam_waterfall.png'), png);
+    fs.writeFileSync(path.join(outputDir(), tab ? 'browser_jam_waterfall_tab.png' : 'browser_jam_waterfall.png'), png);
     await page.keyboard.up('j');
     const minFps = Math.min(...fps.slice(1));
     const avgFps = fps.slice(1).reduce((a, b) => a + b, 0) / (fps.length - 1);
-    console.log(`# fps while jamming: avg ${avgFps.toFixed(1)}, min ${minFps.toFixed(0)} (samples ${fps.join(', ')})`);
+    const jamTo = await page.evaluate(() => performance.now());
+    const lt = longTaskStats(await page.evaluate(() => window.__longTasks), jamFrom, jamTo);
+    console.log(`# [${agent}] fps while jamming: avg ${avgFps.toFixed(1)}, min ${minFps.toFixed(0)} ` +
+                `(samples ${fps.join(', ')}); load average ${loadavg()} on ${os.cpus().length} cores`);
+    console.log(`# [${agent}] main-thread long tasks (> 50 ms) during ${((jamTo - jamFrom) / 1000).toFixed(1)} s ` +
+                `of jamming: ${lt.count}, ${lt.totalMs.toFixed(0)} ms in all, longest ${lt.maxMs.toFixed(0)} ms` +
+                (tab ? `; ${await page.evaluate(() => {
+                  const i = window.jamOrt.info();
+                  return `${i.runs} ORT runs in the worker, avg ${(i.runMs / i.runs).toFixed(1)} ms each, ` +
+                         `${(i.rtMs / i.runs).toFixed(1)} ms page-side (messages included)`;
+                })}` : ''));
 
     // The screenshot shows agent-blue chord blocks in the waterfall.
     const img = decodePng(png);
@@ -189,13 +241,15 @@ test('a jam: keyboard + MIDI melody, chords on the grid, reconnect, stop', { tim
     assert.ok(blue > 500, `agent chord blocks visible in the waterfall (${blue} blue pixels)`);
 
     // --- Reconnect: drop the WebSocket; the app reconnects and the jam goes on.
-    const before = (await session(page)).responses;
-    await page.evaluate(() => window.jam.dropConnection());
-    await page.waitForFunction(() => window.jam.session().drops >= 1, null, { timeout: 5000 });
-    await page.waitForFunction(() => window.jam.session().online && window.jam.session().opens >= 2,
-                               null, { timeout: 10000 });
-    await page.waitForFunction((n) => window.jam.session().responses > n + 4, before, { timeout: 10000 });
-    await record();
+    if (!tab) {
+      const before = (await session(page)).responses;
+      await page.evaluate(() => window.jam.dropConnection());
+      await page.waitForFunction(() => window.jam.session().drops >= 1, null, { timeout: 5000 });
+      await page.waitForFunction(() => window.jam.session().online && window.jam.session().opens >= 2,
+                                 null, { timeout: 10000 });
+      await page.waitForFunction((n) => window.jam.session().responses > n + 4, before, { timeout: 10000 });
+      await record();
+    }
 
     // --- Stop: a stop-all, nothing scheduled afterwards sounds, no new commands.
     await page.keyboard.press(' ');
@@ -219,7 +273,7 @@ test('a jam: keyboard + MIDI melody, chords on the grid, reconnect, stop', { tim
     console.log(`# ${commands.length} commands (${starts.length} chord starts); ` +
                 `${s.requests} requests, ${s.responses} responses, ${s.failed} failed, ${s.lateDropped} late starts dropped, ` +
                 `round trip ${(s.roundTrip * 1000).toFixed(0)} ms, ${s.rested} frames rested`);
-    assert.ok(starts.length >= 4, `the agent played chords (${starts.length} starts)`);
+    assert.ok(starts.length >= (tab ? 2 : 4), `the agent played chords (${starts.length} starts)`);
     let lastFrame = -1;
     for (const c of commands) {
       if (c.kind === 'stopAll') continue;
@@ -254,13 +308,135 @@ test('a jam: keyboard + MIDI melody, chords on the grid, reconnect, stop', { tim
         if (played) assert.deepEqual(ch.pitches, played.pitches, `chord at ${ch.on} sounds as drawn`);
       }
     }
-    assert.ok(committed.size >= 3, `committed chords seen: ${committed.size}`);
+    assert.ok(committed.size >= (tab ? 1 : 3), `committed chords seen: ${committed.size}`);
+
+    // --- The chord controls reached the agent with every request.
+    if (tab) {
+      const plans = await page.evaluate(() => window.jamOrt.plans);
+      assert.ok(plans.length >= 2, `plans run in the tab: ${plans.length}`);
+      for (const p of plans) {
+        assert.equal(p.chordRate, SETTINGS.chord_rate);
+        assert.equal(p.colour, SETTINGS.colour);
+      }
+    } else {
+      assert.ok(sentRequests.length >= 4, `plan requests seen on the WebSocket: ${sentRequests.length}`);
+      for (const r of sentRequests) {
+        assert.equal(r.chord_rate, SETTINGS.chord_rate, 'chord_rate in the plan request');
+        assert.equal(r.colour, SETTINGS.colour, 'colour in the plan request');
+      }
+    }
     console.log(`# ${committed.size} committed chords seen, e.g. ${[...committed.entries()].slice(0, 8).map(([f, n]) => `${f}:${n}`).join(" ")}`);
 
     // The target is 55 fps; a machine shared with builds and training gets far less, so the
     // floor is configurable (JAM_MIN_FPS) and the measured numbers are printed above.
     const floor = Number(process.env.JAM_MIN_FPS || 2);
     assert.ok(minFps >= floor, `fps while jamming fell to ${minFps} (< ${floor})`);
+    assert.deepEqual(errors, [], 'no page errors');
+  } finally {
+    await browser.close();
+    await server.close();
+    if (tab) removeTestSite(siteDir);
+  }
+}
+
+test('a jam with the server agent: keyboard + MIDI melody, chords on the grid, reconnect, stop',
+     { timeout: 110000 }, () => jam('server'));
+test('a jam with the agent in this tab: keyboard + MIDI melody, chords on the grid, stop',
+     { timeout: 180000 }, () => jam('tab'));
+
+test('practice aids: a count-in bar, then the current and next chord highlighted on the piano',
+     { timeout: 90000 }, async () => {
+  assert.ok(SERVER_BIN, 'JAM_SERVER_BIN must point at jam-server');
+  const server = await startServer({ siteDir: SITE_DIR, serverBin: SERVER_BIN, modelsDir: MODELS_DIR });
+  const browser = await launchBrowser({ width: 1280, height: 720 });
+  const { page, context, errors } = browser;
+  // 60 BPM: a 4 s count-in, long enough to play into it on a loaded machine.
+  await context.addInitScript(seedSettings, Object.assign({}, SETTINGS, {
+    tempo_bpm: 60, silence_beats: 2, count_in: true, highlight_chords: true, metronome: true }));
+  try {
+    await openApp(browser, server.url);
+    await page.waitForFunction(() => window.jam.session().online && window.jam.session().modelsLoaded,
+                               null, { timeout: 15000 });
+    let s = await session(page);
+    assert.equal(s.settings.count_in, true, 'count-in persisted in localStorage');
+    assert.equal(s.settings.highlight_chords, true, 'highlight persisted in localStorage');
+    assert.deepEqual(s.highlight.current, [], 'nothing highlighted before a session');
+
+    // --- Start: one bar of clicks (the first accented); the clock then starts by itself.
+    await page.mouse.move(640, 300);
+    const clicks0 = (await page.evaluate(() => window.jam.state())).audio;
+    await page.keyboard.press(' ');
+    const st = await (await page.waitForFunction(() => {
+      const x = window.jam.state();
+      return window.jam.session().state === 'count-in' ? x : null;
+    }, null, { polling: 20 })).jsonValue();
+    assert.match(st.status, /^count-in\.\.\. [1-4]$/);
+    // A note during the count-in sounds but neither starts nor joins the session.
+    await page.keyboard.down('a');
+    await sleep(100);
+    await page.keyboard.up('a');
+    s = await session(page);
+    assert.equal(s.state, 'count-in', 'a note in the count-in does not start the clock');
+    assert.equal(s.currentFrame, -1);
+    const during = await page.evaluate(() => window.jam.state());
+    assert.equal(during.notesPlayed, 1, 'the note sounded');
+    await page.waitForFunction(() => window.jam.session().state === 'listening', null,
+                               { timeout: 10000, polling: 20 });
+    const atClock = await page.evaluate(() => window.jam.state());
+    const clicks = atClock.audio.clicks - clicks0.clicks, accents = atClock.audio.accents - clicks0.accents;
+    // 4 count-in clicks (1 accent), plus bar 1's accented click once it is within the 0.3 s ahead.
+    assert.ok(clicks >= 4 && clicks <= 6, `clicks by the downbeat: ${clicks}`);
+    assert.ok(accents >= 1 && accents <= 2, `accents by the downbeat: ${accents}`);
+    assert.equal(atClock.notesPlayed, 1, 'no note started the clock');
+    console.log(`# count-in: ${clicks} clicks (${accents} accented) scheduled when the clock started`);
+
+    // --- Play; once the agent jams, the highlight follows the chords under the clock.
+    const keys = ['a', 'd', 'g', 'k', 'h', 'g', 'f', 'd', 's', 'a', 'g', 'h'];
+    const pcsOf = (ch) => [...new Set(ch.pitches.map((p) => p % 12))].sort((x, y) => x - y);
+    let checked = 0;
+    for (let i = 0; i < keys.length && checked < 3; ++i) {
+      await page.keyboard.down(keys[i]);
+      await sleep(300);
+      await page.keyboard.up(keys[i]);
+      await sleep(200);
+      s = await session(page);
+      if (s.state !== 'jamming' || !s.highlight.current.length) continue;
+      const beat = s.beat;
+      const now = s.chords.find((c) => c.on / 4 <= beat && beat < c.off / 4);
+      const next = s.chords.filter((c) => c.on / 4 > beat).sort((x, y) => x.on - y.on)[0];
+      assert.ok(now, `a chord under the clock at beat ${beat}`);
+      assert.deepEqual(s.highlight.current, pcsOf(now), `current chord ${now.name}`);
+      assert.equal(s.highlight.currentName, now.name);
+      if (next) assert.deepEqual(s.highlight.next, pcsOf(next), `next chord ${next.name}`);
+      ++checked;
+    }
+    assert.ok(checked >= 1, 'the highlight was checked while jamming');
+
+    // The tints are on the piano: green (current) and violet (next) strips on the keys.
+    await page.waitForFunction(() => {
+      const h = window.jam.session().highlight;
+      return h.current.length && h.next.length;
+    }, null, { timeout: 10000, polling: 20 });
+    const png = await page.screenshot();
+    fs.writeFileSync(path.join(outputDir(), 'browser_jam_practice.png'), png);
+    const img = decodePng(png);
+    const c4 = await page.evaluate(() => window.jam.keyRect(60));
+    const near = (r, g, b, c) => Math.abs(r - c[0]) < 30 && Math.abs(g - c[1]) < 30 && Math.abs(b - c[2]) < 30;
+    let green = 0, violet = 0;
+    for (let y = Math.floor(c4.y); y < img.height; ++y) {
+      for (let x = 0; x < img.width; ++x) {
+        const i = (y * img.width + x) * 4;
+        const [r, g, b] = [img.rgba[i], img.rgba[i + 1], img.rgba[i + 2]];
+        if (near(r, g, b, [46, 204, 113])) ++green;
+        if (near(r, g, b, [176, 112, 255])) ++violet;
+      }
+    }
+    console.log(`# chord highlight on the piano: ${green} green (current) and ${violet} violet (next) pixels`);
+    assert.ok(green > 100, `current-chord tint visible (${green} px)`);
+    assert.ok(violet > 100, `next-chord tint visible (${violet} px)`);
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => window.jam.session().state === 'stopped');
+    assert.deepEqual((await session(page)).highlight.current, [], 'no highlight after Stop');
     assert.deepEqual(errors, [], 'no page errors');
   } finally {
     await browser.close();

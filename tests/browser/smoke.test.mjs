@@ -4,6 +4,8 @@
 //   JAM_SITE_DIR=build/wasm/site [JAM_SERVER_BIN=build/native/bin/jam-server] \
 //     node tests/browser/smoke.test.mjs
 //
+// Also: the page's own code (without ONNX Runtime Web) is at most 2 MB gzipped.
+//
 // Writes browser_smoke_idle.png and browser_smoke_key.png to JAM_BROWSER_OUT.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -11,6 +13,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { launchBrowser, outputDir, sleep, startServer } from './harness.mjs';
 import { averageColor, decodePng } from './png.mjs';
+import { pageCodeSize } from './site.mjs';
 
 const SITE_DIR = process.env.JAM_SITE_DIR;
 const SERVER_BIN = process.env.JAM_SERVER_BIN;
@@ -155,4 +158,20 @@ test('web app starts, draws the piano and plays notes', { timeout: 90000 }, asyn
     await browser.close();
     await server.close();
   }
+});
+
+// The page's own code (jam_web.wasm, jam_web.js, the web_shell scripts and index.html; not ONNX
+// Runtime Web's runtime nor the models) must stay within 2 MB gzipped (issue 7's target).
+test('the page\'s own code is at most 2 MB gzipped', () => {
+  assert.ok(SITE_DIR && fs.existsSync(path.join(SITE_DIR, 'jam_web.wasm')), 'site not built');
+  const size = pageCodeSize(SITE_DIR);
+  const names = size.files.map((f) => f.name);
+  for (const f of ['index.html', 'jam_web.js', 'jam_web.wasm', 'ort_agent.js', 'ort_worker.js']) {
+    assert.ok(names.includes(f), `${f} counted`);
+  }
+  assert.ok(!names.some((n) => n.startsWith('ort.') || n.startsWith('ort-wasm')), 'ORT runtime excluded');
+  const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
+  console.log(`# page's own code: ${kb(size.raw)} raw, ${kb(size.gzip)} gzipped (` +
+              size.files.map((f) => `${f.name} ${kb(f.gzip)}`).join(', ') + ')');
+  assert.ok(size.gzip <= 2 * 1024 * 1024, `page code is ${kb(size.gzip)} gzipped (> 2 MB)`);
 });

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <optional>
@@ -227,6 +228,32 @@ TEST(Engine, Int8StepsAreCloseAndPrefillStaysExact) {
   }
   EXPECT_GT(worst, 1e-6);
   EXPECT_LT(worst, 0.1);
+}
+
+// A file storing i8 weights: steps read those int8 weights (the default), which are the same
+// numbers as the fp32 copies, so logits agree with the fp32-only engine to float rounding.
+TEST(Engine, StoredInt8StepsMatchFp32Steps) {
+  Tiny q(test::tiny_config(), /*i8=*/true);
+  EngineOptions fp32_only;
+  fp32_only.int8_stored = false;
+  Engine e = make_engine(q.weights), f = make_engine(q.weights, fp32_only);
+  const std::vector<int32_t> seq = tokens(40, 50, 31);
+  ASSERT_TRUE(e.feed_sync(std::span(seq).first(30), 0).ok());
+  ASSERT_TRUE(f.feed_sync(std::span(seq).first(30), 0).ok());
+  const auto ref = test::Reference(q.weights).online(seq);
+  double worst = 0, vs_ref = 0;
+  for (int t = 30; t < 40; ++t) {
+    Result<std::span<const float>> a = e.feed_sync(std::span(seq).subspan(t, 1), t);
+    ASSERT_TRUE(a.ok());
+    const std::vector<float> got(a->begin(), a->end());
+    Result<std::span<const float>> b = f.feed_sync(std::span(seq).subspan(t, 1), t);
+    ASSERT_TRUE(b.ok());
+    for (int v = 0; v < 50; ++v) worst = std::max(worst, double(std::fabs(got[v] - (*b)[v])));
+    vs_ref = std::max(vs_ref, test::max_abs_diff(got.data(), ref[t]));
+  }
+  EXPECT_GT(worst, 0.0);   // the int8 path ran (another summation order)...
+  EXPECT_LT(worst, 1e-5);  // ...on the same weights
+  EXPECT_LT(vs_ref, kTol);
 }
 
 // A model whose blocks are exact identities (all projections zero): logits are

@@ -1,6 +1,7 @@
 // ReaLchords metrics on hand-made songs with hand-computed values.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <nlohmann/json.hpp>
@@ -114,4 +115,59 @@ TEST(Metrics, ToleratesOddSongs) {
   EXPECT_EQ(m.in_chord_frames, 3);
   EXPECT_EQ(m.chord_length_hist[6], 1);   // -4..2
   EXPECT_EQ(m.chord_length_hist[33], 1);  // 2..1000
+}
+
+TEST(Metrics, ChordSymbolEntropyAndReferenceRatios) {
+  // Song a: C, C, Am7/G -> symbols {C: 2, Am7/G: 1}.
+  const jam::Metrics m = jam::compute_metrics({song_a()});
+  EXPECT_EQ(m.distinct_chord_symbols, 2);
+  EXPECT_NEAR(m.chord_symbol_entropy, -(2.0 / 3 * std::log(2.0 / 3) + 1.0 / 3 * std::log(1.0 / 3)), 1e-12);
+  // Two songs that both play only C: one symbol, entropy 0 (a collapsed agent).
+  jam::Song c;
+  c.n_frames = 16;
+  c.chords = {{0, 8, 0, {4, 3}, 0}, {8, 16, 0, {4, 3}, 0}};
+  const jam::Metrics collapsed = jam::compute_metrics({c, c});
+  EXPECT_EQ(collapsed.distinct_chord_symbols, 1);
+  EXPECT_DOUBLE_EQ(collapsed.chord_symbol_entropy, 0.0);
+  // Against song a as reference: 2 vs 3 chords per song, 1 vs 2 distinct, entropy 0.
+  const auto j = nlohmann::json::parse(jam::metrics_to_json(collapsed, &m));
+  EXPECT_EQ(j["distinct_chord_symbols"], 1);
+  EXPECT_DOUBLE_EQ(j["vs_reference"]["chords_per_song"].get<double>(), 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(j["vs_reference"]["distinct_chords_per_song"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(j["vs_reference"]["chord_symbol_entropy"].get<double>(), 0.0);
+  // A reference without chords gives null ratios, not infinities.
+  jam::Song empty;
+  empty.n_frames = 8;
+  const jam::Metrics none = jam::compute_metrics({empty});
+  EXPECT_TRUE(nlohmann::json::parse(jam::metrics_to_json(m, &none))["vs_reference"]["chords_per_song"].is_null());
+}
+
+TEST(Metrics, PerBeatCurve) {
+  // Song a, beat by beat (4 frames each): 1-3 melody over C, all in chord; 4 F# over C (0);
+  // 5 no melody (not counted); 6 G with no chord (a miss; not counted "sounding"); 7-8 G over
+  // Am7/G (1). Song b: beat 1 D with no chord (a miss). Nothing after beat 8.
+  jam::Song b;
+  b.n_frames = 8;
+  b.melody = {{0, 4, 62}};
+  const jam::Metrics m = jam::compute_metrics({song_a(), b});
+  EXPECT_DOUBLE_EQ(m.beat_note_in_chord[0], 0.5);
+  EXPECT_EQ(m.beat_songs[0], 2);
+  EXPECT_DOUBLE_EQ(m.beat_note_in_chord_sounding[0], 1.0);
+  EXPECT_EQ(m.beat_songs_sounding[0], 1);
+  EXPECT_DOUBLE_EQ(m.beat_note_in_chord[2], 1.0);
+  EXPECT_DOUBLE_EQ(m.beat_note_in_chord[3], 0.0);
+  EXPECT_EQ(m.beat_songs[3], 1);
+  EXPECT_EQ(m.beat_songs[4], 0);
+  EXPECT_DOUBLE_EQ(m.beat_note_in_chord[5], 0.0);
+  EXPECT_EQ(m.beat_songs[5], 1);
+  EXPECT_EQ(m.beat_songs_sounding[5], 0);
+  EXPECT_DOUBLE_EQ(m.beat_note_in_chord[6], 1.0);
+  EXPECT_EQ(m.beat_songs[8], 0);
+  ASSERT_EQ(m.beat_songs.size(), static_cast<size_t>(jam::kAdaptationBeats));
+
+  const std::string csv = jam::per_beat_csv(m);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), jam::kAdaptationBeats + 1);
+  EXPECT_EQ(csv.rfind("beat,note_in_chord,songs,note_in_chord_sounding,songs_sounding\n1,0.5000,2,1.0000,1\n", 0), 0u) << csv;
+  EXPECT_NE(csv.find("\n4,0.0000,1,0.0000,1\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\n64,0.0000,0,0.0000,0\n"), std::string::npos) << csv;
 }

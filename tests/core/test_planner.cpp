@@ -113,6 +113,34 @@ TEST(Planner, SameSeedSameInputSamePlanWhateverTheCacheHolds) {
   EXPECT_NE(a.chord_tokens, c.chord_tokens) << "another seed gives another plan";
 }
 
+TEST(Planner, RequestChordControlsSteerThePlan) {
+  PrefixCache cache(online_factory());
+  Planner planner(models().vocab, cache, nullptr);
+  // Chord onsets in the 32 planned frames, summed over a few seeds (the tiny model is noisy).
+  auto onsets = [&](std::optional<double> rate) {
+    int n = 0;
+    for (uint64_t seed = 0; seed < 6; ++seed) {
+      PlanRequest r = request_at(24, 32, 0, 0);
+      r.seed = seed;
+      r.chord_rate = rate;
+      const PlanResponse p = plan_once(planner, r);
+      n += static_cast<int>(p.chords.size());
+    }
+    return n;
+  };
+  const int busy = onsets(1.0), neutral = onsets(std::nullopt), sparse = onsets(-1.0);
+  EXPECT_GT(busy, sparse);
+  EXPECT_GE(busy, neutral);
+  EXPECT_LE(sparse, neutral);
+  // A neutral request equals one without controls, and the controls key the cache: the same
+  // request after a busy one still gives the neutral plan.
+  PlanRequest r = request_at(24, 32, 0, 0);
+  const PlanResponse a = plan_once(planner, r);
+  r.chord_rate = 0.0;
+  r.colour = 0.5;
+  EXPECT_EQ(plan_once(planner, r).chord_tokens, a.chord_tokens);
+}
+
 TEST(Planner, CommittedChordsNeverChange) {
   PrefixCache cache(online_factory());
   Planner planner(models().vocab, cache, nullptr);

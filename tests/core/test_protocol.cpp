@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 
 namespace {
@@ -236,3 +237,73 @@ TEST(Protocol, PlanMelodyNotesClosesHeldNotes) {
 }
 
 }  // namespace
+
+// kValid with one more top-level field.
+std::string add(const std::string& key, const std::string& value) {
+  std::string s = kValid;
+  return s.substr(0, s.rfind('}')) + ",\"" + key + "\":" + value + "}";
+}
+
+TEST(Protocol, ChordControlsAreOptionalAndRangeChecked) {
+  auto plain = jam::parse_plan_request(kValid);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->chord_rate.has_value());
+  EXPECT_FALSE(plain->colour.has_value());
+  EXPECT_EQ(jam::plan_request_json(*plain).find("chord_rate"), std::string::npos);
+
+  auto r = jam::parse_plan_request(add("chord_rate", "-0.5"));
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r->chord_rate, -0.5);
+  r->colour = 1.0;
+  auto back = jam::parse_plan_request(jam::plan_request_json(*r));
+  ASSERT_TRUE(back.ok()) << back.error();
+  EXPECT_EQ(*back, *r);
+
+  EXPECT_EQ(error_of(add("chord_rate", "1.5")), "chord_rate: outside -1.0..1.0");
+  EXPECT_EQ(error_of(add("colour", "-0.1")), "colour: outside 0.0..1.0");
+  EXPECT_NE(error_of(add("colour", "\"warm\"")), "");
+  jam::PlanRequest bad = *r;
+  bad.colour = std::nan("");
+  EXPECT_EQ(jam::validate_plan_request(bad).value_or(""), "colour: outside 0..1");
+}
+
+TEST(Protocol, HarmonizeRequestParsesValidatesAndRoundTrips) {
+  auto r = jam::parse_harmonize_request(
+      R"({"melody":[[0,4,60],[4,8,62],[8,20,64]],"temperature":0.5,"seed":9,"colour":0.2})");
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r->model, "offline");
+  EXPECT_EQ(jam::harmonize_frames(*r), 20);
+  EXPECT_EQ(r->seed, 9u);
+  EXPECT_EQ(r->colour, 0.2);
+  auto back = jam::parse_harmonize_request(jam::harmonize_request_json(*r));
+  ASSERT_TRUE(back.ok()) << back.error();
+  EXPECT_EQ(*back, *r);
+
+  auto err = [](const char* body) {
+    auto p = jam::parse_harmonize_request(body);
+    return p.ok() ? std::string() : p.error();
+  };
+  EXPECT_EQ(err(R"({"melody":[]})"), "melody: no notes to harmonize");
+  EXPECT_EQ(err(R"({"melody":[[0,null,60]]})"),
+            "melody[0][1]: off is required (no held notes in a whole melody)");
+  EXPECT_EQ(err(R"({"melody":[[0,9,60]],"frames":8})"), "melody[0][1]: 9 outside 1..8");
+  EXPECT_EQ(err(R"({"melody":[[0,4,60]],"frames":0})"), "frames: 0 outside 1..8192");
+  EXPECT_EQ(err(R"({"model":"../x","melody":[[0,4,60]]})").rfind("model", 0), 0u);
+  EXPECT_NE(err("{"), "");
+}
+
+TEST(Protocol, HarmonizeResponseRoundTrip) {
+  jam::HarmonizeResponse resp;
+  resp.frames = 16;
+  resp.chord_tokens = std::vector<int>(16, 3);
+  resp.chords.push_back({0, 16, "C", {48, 60, 64, 67}});
+  resp.server_ms = 12.345;
+  auto back = jam::parse_harmonize_response(jam::harmonize_response_json(resp));
+  ASSERT_TRUE(back.ok()) << back.error();
+  EXPECT_EQ(back->chords, resp.chords);
+  EXPECT_EQ(back->chord_tokens, resp.chord_tokens);
+  EXPECT_NEAR(back->server_ms, 12.35, 1e-9);
+  auto e = jam::parse_harmonize_response(R"({"error":"server busy"})");
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.error(), "server busy");
+}

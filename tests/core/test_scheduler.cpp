@@ -16,6 +16,7 @@ struct Outcome {
   std::vector<ScheduledChord> drawn;  // chords_between over the whole session, at the end
   int64_t rested = 0;
   bool saw_slow = false;
+  int slow_clears = 0;  // times server_slow() went from true to false
   int responses = 0;
   double t0 = 0;
 };
@@ -43,6 +44,7 @@ Outcome run_session(double latency_sec, int lookahead, int commit, int silence,
   s.start();
   const int pitches[] = {60, 64, 67, 72};
   int next_note = 0;
+  bool was_slow = false;
   for (int step = 0; step < 60 * 12; ++step) {
     const double now = start + step / 60.0;
     // One note per beat (every 0.5 s), released after 0.4 s.
@@ -63,6 +65,8 @@ Outcome run_session(double latency_sec, int lookahead, int commit, int silence,
       out.responses += s.on_response(pending.front().resp);
       pending.pop_front();
     }
+    if (out.saw_slow && !s.server_slow() && was_slow) ++out.slow_clears;
+    was_slow = s.server_slow();
     out.saw_slow |= s.server_slow();
     for (ChordCommand& c : s.take_commands()) {
       EXPECT_GE(c.time_sec, now - 1e-9) << "a chord command for the past (late burst)";
@@ -121,6 +125,7 @@ TEST(Scheduler, LatencyBeyondTheLookaheadRestsAndSaysSo) {
   expect_on_grid(o, 16);
   EXPECT_GT(o.rested, 0);
   EXPECT_TRUE(o.saw_slow);
+  EXPECT_EQ(o.slow_clears, 0) << "late responses must not blink the badge off";
 }
 
 TEST(Scheduler, CommitZeroStillLocksFramesBeforeTheyPlay) {

@@ -1,7 +1,8 @@
-// jam-server's command line: --help, bad options, missing directories, a taken port, clean
-// shutdown on SIGTERM, loopback by default.
+// jam-server's command line: --help, bad options, missing directories, missing or corrupt model
+// files, a taken port, clean shutdown on SIGTERM, loopback by default.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "server_process.h"
@@ -17,6 +18,8 @@ TEST(ServerCli, Help) {
   EXPECT_EQ(r.code, 0);
   EXPECT_NE(r.output.find("usage: jam-server"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("--models DIR"), std::string::npos);
+  EXPECT_NE(r.output.find("--allow-origin ORIGIN"), std::string::npos);
+  EXPECT_NE(r.output.find("--rate-limit R"), std::string::npos);
 }
 
 TEST(ServerCli, BadOptions) {
@@ -27,6 +30,19 @@ TEST(ServerCli, BadOptions) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.output.find("--port: needs a port 0..65535"), std::string::npos) << r.output;
   r = run_server_to_exit({"--threads"});
+  EXPECT_EQ(r.code, 2);
+  r = run_server_to_exit({"--allow-origin", "evil.example"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.output.find("--allow-origin: 'evil.example' is not an origin"), std::string::npos)
+      << r.output;
+  r = run_server_to_exit({"--allow-origin", "https://a.example/app"});
+  EXPECT_EQ(r.code, 2);
+  r = run_server_to_exit({"--rate-limit", "-1"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.output.find("--rate-limit: needs requests per second"), std::string::npos) << r.output;
+  r = run_server_to_exit({"--rate-limit", "nan"});
+  EXPECT_EQ(r.code, 2);
+  r = run_server_to_exit({"--rate-burst", "0"});
   EXPECT_EQ(r.code, 2);
   r = run_server_to_exit({"--host", "not-an-ip", "--port", "0"});
   EXPECT_EQ(r.code, 1);
@@ -44,6 +60,36 @@ TEST(ServerCli, MissingDirectories) {
   EXPECT_NE(r.output.find("--models: models directory '/nonexistent/jam-models' does not exist"),
             std::string::npos)
       << r.output;
+}
+
+TEST(ServerCli, MissingOrCorruptModelFilesStopTheServer) {
+  {
+    TempDir dir;
+    dir.install_tiny_models(R"({"arch":"online"})");
+    std::filesystem::remove(dir.path() / "models/online/model.jamw");
+    auto r = run_server_to_exit({"--port", "0", "--models", (dir.path() / "models").string()});
+    EXPECT_EQ(r.code, 1) << r.output;
+    EXPECT_NE(r.output.find("jam-server: "), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("model.jamw"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("listening"), std::string::npos) << r.output;
+  }
+  {
+    TempDir dir;
+    dir.install_tiny_models(R"({"arch":"online"})");
+    dir.write("models/online/model.jamw", std::string(4096, 'w'));  // not a weight file
+    auto r = run_server_to_exit({"--port", "0", "--models", (dir.path() / "models").string()});
+    EXPECT_EQ(r.code, 1) << r.output;
+    EXPECT_NE(r.output.find("model.jamw"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("listening"), std::string::npos) << r.output;
+  }
+  {
+    TempDir dir;
+    dir.install_tiny_models(R"({"arch":"online"})");
+    dir.write("models/online/vocab.json", "{\"truncated\": ");
+    auto r = run_server_to_exit({"--port", "0", "--models", (dir.path() / "models").string()});
+    EXPECT_EQ(r.code, 1) << r.output;
+    EXPECT_NE(r.output.find("vocab.json"), std::string::npos) << r.output;
+  }
 }
 
 TEST(ServerCli, PortAlreadyInUse) {

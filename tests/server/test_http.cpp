@@ -1,5 +1,6 @@
 // The real jam-server over HTTP on loopback: endpoints, protocol v1 errors, static files (MIME
-// types, index.html, no listing, traversal), security headers, limits and slow clients.
+// types, index.html, no listing, traversal), security headers, limits, the Origin allow-list,
+// the per-connection rate limit and slow clients.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -37,6 +38,9 @@ void expect_security_headers(const HttpResult& r) {
   EXPECT_EQ(r.header("cross-origin-resource-policy"), "same-origin");
   EXPECT_EQ(r.header("x-content-type-options"), "nosniff");
   EXPECT_NE(r.header("content-security-policy").find("'wasm-unsafe-eval'"), std::string::npos);
+  EXPECT_NE(r.header("content-security-policy").find("worker-src 'self' blob:"), std::string::npos);
+  EXPECT_EQ(r.header("referrer-policy"), "no-referrer");
+  EXPECT_EQ(r.header("x-frame-options"), "DENY");
 }
 
 class HttpServer : public ::testing::Test {
@@ -236,6 +240,9 @@ TEST_F(HttpServer, PlanValidationErrors) {
   std::string many_notes = "[";
   for (int i = 0; i < 20001; ++i) many_notes += i ? ",[0,1,60]" : "[0,1,60]";
   many_notes += "]";
+  std::string many_tokens = "[3";  // frame 72 allows 72 + 32 = 104
+  for (int i = 1; i < 105; ++i) many_tokens += ",3";
+  many_tokens += "]";
   const std::vector<Case> cases = {
       {"{not json", 400, "body: malformed JSON"},
       {"", 400, "body: malformed JSON"},
@@ -250,6 +257,7 @@ TEST_F(HttpServer, PlanValidationErrors) {
       {plan_with("melody", "[[0,4,128]]"), 400, "melody[0][2]: 128 outside 0..127"},
       {plan_with("melody", "[[0,4]]"), 400, "melody[0]: expected [on, off|null, pitch]"},
       {plan_with("melody", many_notes), 400, "melody: 20001 notes"},
+      {plan_with("chord_tokens", many_tokens), 400, "chord_tokens: 105 tokens, more than frame + 32"},
       {plan_with("chord_tokens", "[\"x\"]"), 400, "chord_tokens[0]: expected an integer"},
       {plan_with("model", "\"nope\""), 404, "model: unknown model 'nope'"},
       {plan_with("model", "\"broken\""), 404, "model: unknown model 'broken'"},
@@ -275,7 +283,7 @@ TEST_F(HttpServer, BodyOverOneMebibyteIs413) {
   std::string chunked = "POST /v1/plan HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
   for (int i = 0; i < 20; ++i) chunked += "10000\r\n" + std::string(0x10000, 'y') + "\r\n";
   chunked += "0\r\n\r\n";
-  std::string raw = raw_exchange(port(), chunked);
+  std::string raw = raw_exchange(port(), chunked, std::chrono::seconds(30));
   EXPECT_NE(raw.find("HTTP/1.1 413"), std::string::npos) << raw.substr(0, 200);
 }
 
@@ -292,7 +300,68 @@ TEST_F(HttpServer, MethodsRoutesAndOrigin) {
             200);
   auto evil = http_request(port(), "POST", "/v1/plan", kPlanBody, {{"Origin", "http://evil.example"}});
   EXPECT_EQ(evil.status, 403);
+  EXPECT_NE(evil.body.find("origin: cross-origin request refused"), std::string::npos) << evil.body;
   expect_security_headers(evil);
+  // Default allow-list: loopback pages (e.g. a dev server on another port) are allowed; "null"
+  // (sandboxed frames, file://) and DNS-rebinding look-alikes (same origin by name) are not.
+  EXPECT_EQ(http_request(port(), "POST", "/v1/plan", kPlanBody,
+                         {{"Origin", "http://localhost:5173"}}).status, 200);
+  EXPECT_EQ(http_request(port(), "POST", "/v1/plan", kPlanBody, {{"Origin", "null"}}).status, 403);
+  EXPECT_EQ(http_request(port(), "POST", "/v1/plan", kPlanBody,
+                         {{"Origin", "http://rebind.example:" + std::to_string(port())},
+                          {"Host", "rebind.example:" + std::to_string(port())}}).status,
+            403);
+}
+
+TEST(HttpServerOrigins, AllowOriginReplacesTheLoopbackDefault) {
+  TempDir root;
+  root.install_tiny_models("{}");
+  ServerProcess s({"--models", (root.path() / "models").string(), "--allow-origin",
+                   "https://jam.example.com", "--allow-origin=http://studio.local:8080"});
+  ASSERT_TRUE(s.ok()) << s.output();
+  auto post = [&](const std::string& origin) {
+    return http_request(s.port(), "POST", "/v1/plan", kPlanBody, {{"Origin", origin}}).status;
+  };
+  EXPECT_EQ(post("https://jam.example.com"), 200);
+  EXPECT_EQ(post("http://studio.local:8080"), 200);
+  EXPECT_EQ(post("http://127.0.0.1:" + std::to_string(s.port())), 200);  // same origin
+  EXPECT_EQ(post("http://localhost:5173"), 403);
+  EXPECT_EQ(post("https://jam.example.com.evil.example"), 403);
+  EXPECT_EQ(post("http://jam.example.com"), 403);
+}
+
+// A connection over its plan-request rate gets 429 + Retry-After and stays usable; another
+// connection is not affected. Rate 0.1/s with a burst of 3: exactly 3 of 5 pipelined plans pass.
+TEST(HttpServerRateLimit, PerConnectionTokenBucket) {
+  TempDir root;
+  root.install_tiny_models("{}");
+  ServerProcess s({"--models", (root.path() / "models").string(), "--rate-limit", "0.1",
+                   "--rate-burst", "3"});
+  ASSERT_TRUE(s.ok()) << s.output();
+  const std::string one = "POST /v1/plan HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                          std::to_string(std::string(kPlanBody).size()) + "\r\n\r\n" + kPlanBody;
+  std::string five;
+  for (int i = 0; i < 5; ++i) five += one;
+  five += "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  const std::string raw = jam::test::raw_exchange(s.port(), five);
+  auto count = [&](const std::string& needle) {
+    int n = 0;
+    for (size_t at = raw.find(needle); at != std::string::npos; at = raw.find(needle, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("HTTP/1.1 200 OK"), 4) << raw.substr(0, 400);  // 3 plans + healthz
+  EXPECT_EQ(count("HTTP/1.1 429"), 2) << raw.substr(0, 400);
+  // Retry-After: the whole seconds until the next token (10 s at 0.1/s, less once the three
+  // plans took a while, as under sanitizers).
+  EXPECT_EQ(count("Retry-After: "), 2);
+  EXPECT_EQ(count("rate limit: more than 0.1 plan requests per second on this connection"), 2);
+  EXPECT_EQ(count("\"ok\":true"), 1);  // the connection was kept after the 429s
+  // Static files, health and metrics are not limited; a new connection has its own bucket.
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(http_request(s.port(), "GET", "/healthz").status, 200);
+  EXPECT_EQ(http_request(s.port(), "POST", "/v1/plan", kPlanBody).status, 200);
+  auto metrics = http_request(s.port(), "GET", "/metrics");
+  EXPECT_NE(metrics.body.find("jam_errors_total{kind=\"rate_limited\"} 2"), std::string::npos)
+      << metrics.body;
 }
 
 TEST_F(HttpServer, MalformedHttpAndHugeHeaders) {
@@ -324,6 +393,14 @@ TEST_F(HttpServer, ClientsThatDisconnectMidRequestDoNotHurt) {
     raw_exchange(port(), req, std::chrono::milliseconds(1));
   }
   EXPECT_EQ(http_request(port(), "GET", "/healthz").status, 200);
+  // The abandoned plans still run (or got 503); once the queue has drained, planning works.
+  for (int i = 0; i < 600; ++i) {
+    if (http_request(port(), "GET", "/metrics").body.find("\njam_inference_queue_depth 0\n") !=
+        std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   EXPECT_EQ(http_request(port(), "POST", "/v1/plan", kPlanBody).status, 200);
   EXPECT_TRUE(server_->running());
 }
@@ -355,7 +432,8 @@ TEST(HttpServerTimeouts, SlowAndHalfOpenClientsAreDisconnected) {
   ServerProcess s({"--request-timeout", "1"});
   ASSERT_TRUE(s.ok()) << s.output();
   for (const std::string& partial :
-       {std::string("GET /healthz HTTP/1.1\r\nHost: x\r\n"),  // headers never finish
+       {std::string(),                                       // connects, sends nothing
+        std::string("GET /healthz HTTP/1.1\r\nHost: x\r\n"),  // headers never finish
         std::string("POST /v1/plan HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")}) {
     auto t0 = std::chrono::steady_clock::now();
     std::string got = raw_exchange(s.port(), partial, std::chrono::seconds(8));

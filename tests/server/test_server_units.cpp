@@ -1,5 +1,6 @@
 // Server pieces without sockets: static path resolution and MIME types, the bounded inference
-// pool (503 when full, session affinity), the plan endpoint's status codes, model scanning.
+// pool (503 when full, session affinity), the plan endpoint's status codes, model scanning, the
+// per-connection rate limit and the Origin allow-list.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -12,8 +13,10 @@
 #include "inference_pool.h"
 #include "metrics.h"
 #include "model_registry.h"
+#include "origin_policy.h"
 #include "planner_plan_service.h"
 #include "plan_endpoint.h"
+#include "rate_limiter.h"
 #include "server_process.h"
 #include "static_files.h"
 
@@ -45,6 +48,79 @@ TEST(StaticFiles, MimeTypes) {
   EXPECT_EQ(jam::mime_type("a.onnx"), "application/octet-stream");
   EXPECT_EQ(jam::mime_type("dir.v2/README"), "application/octet-stream");
   EXPECT_EQ(jam::mime_type("a.json"), "application/json");
+}
+
+TEST(RateLimiter, BurstThenSteadyRate) {
+  using std::chrono::milliseconds;
+  jam::RateLimiter limit(16, 4);
+  const auto t0 = jam::RateLimiter::Clock::time_point{} + std::chrono::hours(1);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(limit.take(t0), std::nullopt) << i;  // the burst
+  EXPECT_EQ(limit.take(t0), std::optional<int>(1));                          // then refused
+  // 16/s refills one token every 62.5 ms: 10 s at 240 BPM 16ths (one per 62.5 ms) never hit it.
+  int refused = 0;
+  for (int i = 1; i <= 160; ++i) refused += limit.take(t0 + milliseconds(63 * i)).has_value();
+  EXPECT_EQ(refused, 0);
+  // A flood at 1 kHz gets about 16 of every 1000 through.
+  int allowed = 0;
+  const auto t1 = t0 + std::chrono::seconds(20);
+  for (int i = 0; i < 1000; ++i) allowed += !limit.take(t1 + milliseconds(i)).has_value();
+  EXPECT_GE(allowed, 4 + 15);
+  EXPECT_LE(allowed, 4 + 17);
+  // The clock never runs backwards for the bucket; a long pause refills to the burst only.
+  EXPECT_TRUE(limit.take(t0).has_value());
+  const auto t2 = t1 + std::chrono::hours(1);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(limit.take(t2), std::nullopt);
+  EXPECT_TRUE(limit.take(t2).has_value());
+  // Retry-After rounds up to whole seconds; rate 0 means no limit.
+  jam::RateLimiter slow(0.25, 1);
+  EXPECT_EQ(slow.take(t0), std::nullopt);
+  EXPECT_EQ(slow.take(t0), std::optional<int>(4));
+  jam::RateLimiter off(0, 1);
+  for (int i = 0; i < 1000; ++i) ASSERT_EQ(off.take(t0), std::nullopt);
+  EXPECT_EQ(jam::rate_limit_message(32),
+            "rate limit: more than 32 plan requests per second on this connection, retry later");
+}
+
+TEST(OriginPolicy, LoopbackByDefault) {
+  jam::OriginPolicy p;
+  EXPECT_TRUE(p.allows(std::nullopt, "127.0.0.1:8080"));  // curl, benchmarks: no Origin
+  EXPECT_TRUE(p.allows("http://127.0.0.1:8080", "127.0.0.1:8080"));
+  EXPECT_TRUE(p.allows("http://localhost:5173", "127.0.0.1:8080"));
+  EXPECT_TRUE(p.allows("HTTP://LOCALHOST:5173", "127.0.0.1:8080"));
+  EXPECT_TRUE(p.allows("http://127.0.0.2", "127.0.0.1:8080"));
+  EXPECT_TRUE(p.allows("https://[::1]:9000", "127.0.0.1:8080"));
+  // Same origin under an IP literal (a LAN address when bound to 0.0.0.0).
+  EXPECT_TRUE(p.allows("http://192.168.1.5:8080", "192.168.1.5:8080"));
+  for (const char* bad : {"http://evil.example", "null", "", "file://", "http://", "ws://127.0.0.1",
+                          "http://127.0.0.1.evil.example", "http://localhost.evil.example:8080",
+                          "http://[::1", "http://127.0.0.1:8080/path", "http://127.0.0.1:99999x"}) {
+    EXPECT_FALSE(p.allows(std::string_view(bad), "127.0.0.1:8080")) << bad;
+  }
+  // DNS rebinding: evil.example re-pointed at 127.0.0.1 is "same origin" by Host, and refused.
+  EXPECT_FALSE(p.allows("http://evil.example:8080", "evil.example:8080"));
+  EXPECT_FALSE(p.allows("http://192.168.1.6:8080", "192.168.1.5:8080"));
+}
+
+TEST(OriginPolicy, AllowList) {
+  jam::OriginPolicy p({"https://jam.example.com", "http://studio.local:8080/"});
+  EXPECT_TRUE(p.allows("https://jam.example.com", "jam.example.com"));
+  EXPECT_TRUE(p.allows("https://JAM.example.com", "10.0.0.2:8080"));
+  EXPECT_TRUE(p.allows("http://studio.local:8080", "studio.local:8080"));
+  EXPECT_FALSE(p.allows("http://jam.example.com", "jam.example.com"));  // scheme differs
+  EXPECT_FALSE(p.allows("https://jam.example.com:444", "x"));
+  EXPECT_FALSE(p.allows("http://localhost:5173", "127.0.0.1:8080"));  // a list replaces loopback
+  EXPECT_TRUE(p.allows("http://127.0.0.1:8080", "127.0.0.1:8080"));   // same origin stays
+  jam::OriginPolicy with_loopback({"loopback", "https://jam.example.com"});
+  EXPECT_TRUE(with_loopback.allows("http://localhost:5173", "127.0.0.1:8080"));
+  EXPECT_FALSE(with_loopback.allows("https://evil.example", "127.0.0.1:8080"));
+  jam::OriginPolicy any({"*"});
+  EXPECT_TRUE(any.allows("https://evil.example", "127.0.0.1:8080"));
+  EXPECT_EQ(jam::OriginPolicy::check_entry("https://a.example:8443"), std::nullopt);
+  EXPECT_EQ(jam::OriginPolicy::check_entry("*"), std::nullopt);
+  EXPECT_EQ(jam::OriginPolicy::check_entry("loopback"), std::nullopt);
+  for (const char* bad : {"a.example", "https://a.example/path", "ftp://a.example", "", "https://"}) {
+    EXPECT_NE(jam::OriginPolicy::check_entry(bad), std::nullopt) << bad;
+  }
 }
 
 // A planner that blocks until released: makes the queue fill up deterministically.

@@ -1,5 +1,6 @@
 // The real jam-server's WebSocket /v1/jam on loopback: a jam session (one response per request,
-// in order), errors as messages, limits, idle timeout, disconnects, and 50 concurrent sessions.
+// in order), errors as messages, limits, the rate limit, the Origin allow-list, idle timeout,
+// disconnects, and 50 concurrent sessions.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -187,6 +188,73 @@ TEST_F(WebSocketServer, UpgradeRulesAndCrossOrigin) {
   EXPECT_TRUE(client_same.open()) << client_same.error().message();
   Client client_evil(port(), "/v1/jam", "http://evil.example");
   EXPECT_FALSE(client_evil.open());
+  // Loopback pages are allowed by default; "null" is not.
+  EXPECT_EQ(upgrade("/v1/jam", "http://localhost:5173").rfind("HTTP/1.1 101", 0), 0u);
+  EXPECT_EQ(upgrade("/v1/jam", "null").rfind("HTTP/1.1 403", 0), 0u);
+}
+
+// A live client at 240 BPM (one request per 16th note = 16/s) never meets the default limit.
+TEST_F(WebSocketServer, LiveTempoIsNotRateLimited) {
+  Client c(port());
+  ASSERT_TRUE(c.open());
+  Json tokens = Json::array();
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 40; ++i) {
+    std::this_thread::sleep_until(start + std::chrono::microseconds(62500) * i);
+    Json resp = c.call(plan_request(4 * i, tokens));
+    ASSERT_FALSE(resp.contains("error")) << i << ": " << resp;
+    tokens = resp["chord_tokens"];
+  }
+}
+
+// Over the rate limit: a 429 error message per refused request, in order, and the session goes on.
+// Rate 0.2/s (one token per 5 s) with a burst of 3, so slow sanitizer runs refill little.
+TEST(WebSocketRateLimit, ExcessRequestsGet429AndTheConnectionStays) {
+  TempDir root;
+  root.install_tiny_models("{}");
+  ServerProcess s({"--models", (root.path() / "models").string(), "--rate-limit", "0.2",
+                   "--rate-burst", "3"});
+  ASSERT_TRUE(s.ok()) << s.output();
+  Client c(s.port());
+  ASSERT_TRUE(c.open());
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < 6; ++i) c.send(plan_request(8 + i).dump());  // a burst of 6 pipelined
+  int ok = 0, limited = 0;
+  auto check_limited = [](const Json& r) {
+    EXPECT_EQ(r["status"], 429) << r;
+    EXPECT_GE(r["retry_after_s"].get<int>(), 1) << r;
+    EXPECT_LE(r["retry_after_s"].get<int>(), 5) << r;
+    EXPECT_EQ(r["error"].get<std::string>().rfind("rate limit: more than 0.2 plan requests", 0), 0u)
+        << r;
+  };
+  for (int i = 0; i < 6; ++i) {
+    Json r = Json::parse(c.receive(), nullptr, false);
+    ASSERT_TRUE(r.is_object()) << c.error().message();
+    if (r.contains("error")) {
+      ++limited;
+      check_limited(r);
+    } else {
+      ++ok;
+      EXPECT_EQ(r["frame"], 8 + i);  // answers stay in request order
+    }
+  }
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_GE(ok, 3);
+  EXPECT_LE(ok, 3 + static_cast<int>(elapsed * 0.2));
+  EXPECT_EQ(ok + limited, 6);
+  // The connection stays open and keeps answering, one message per request.
+  Json next = c.call(plan_request(40));
+  ASSERT_TRUE(next.is_object()) << c.error().message();
+  if (next.contains("error")) {
+    check_limited(next);
+    ++limited;
+  } else {
+    EXPECT_EQ(next["frame"], 40);
+  }
+  EXPECT_GE(limited, 1);
+  auto metrics = http_request(s.port(), "GET", "/metrics");
+  EXPECT_NE(metrics.body.find("jam_errors_total{kind=\"rate_limited\"} " + std::to_string(limited)),
+            std::string::npos);
 }
 
 TEST_F(WebSocketServer, ClientsThatVanishMidRequestDoNotHurt) {

@@ -1,12 +1,15 @@
 // jamtool metrics — the ReaLchords metrics (core/include/jam/metrics.h) of a JSONL song file.
 //
 //   jamtool metrics build/data/test.jsonl [--reference REF.jsonl] [--split test] [--out M.json]
+//                   [--per-beat CURVE.csv]
 //
 // Input: the shared JSONL schema (docs/architecture.md), plain or .gz. A malformed line is
 // reported on stderr with its line number and skipped. --split keeps only songs of that split
 // (Hooktheory: split_sheetsage, else split_martydepth; see hooktheory.h). Prints the metrics as
 // JSON on stdout (or writes --out); with --reference also the reference's metrics and the EMD
-// between the chord-onset-interval histograms.
+// between the chord-onset-interval histograms and the diversity ratios ("vs_reference").
+// --per-beat writes the per-beat note-in-chord curve of FILE (beats 1..64; metrics.h, per_beat_csv)
+// for the adaptation plots (training/plot_eval.py).
 #include <iostream>
 #include <string>
 
@@ -51,7 +54,7 @@ bool accumulate(const std::string& path, const std::string& split, MetricsAccumu
 
 int cmd_metrics(const Args& args) {
   if (args.positional.size() != 1) {
-    std::cerr << "usage: jamtool metrics FILE.jsonl[.gz] [--reference REF.jsonl] [--split NAME] [--out FILE]\n";
+    std::cerr << "usage: jamtool metrics FILE.jsonl[.gz] [--reference REF.jsonl] [--split NAME] [--out FILE] [--per-beat CURVE.csv]\n";
     return 2;
   }
   const std::string split = args.get("split");
@@ -68,6 +71,12 @@ int cmd_metrics(const Args& args) {
     json = metrics_to_json(m);
   }
   json += "\n";
+  if (args.has("per-beat")) {
+    if (!write_file(args.get("per-beat"), per_beat_csv(m))) {
+      std::cerr << "jamtool metrics: cannot write " << args.get("per-beat") << "\n";
+      return 1;
+    }
+  }
   if (args.has("out")) {
     if (!write_file(args.get("out"), json)) {
       std::cerr << "jamtool metrics: cannot write " << args.get("out") << "\n";

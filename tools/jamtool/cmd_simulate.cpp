@@ -1,6 +1,18 @@
 // jamtool simulate — plays every melody of a JSONL file through the planner exactly as a live
 // client would (one request per frame, echoing the chord stream) and writes the chords that would
 // have sounded, in the shared JSONL song schema, for `jamtool metrics`.
+//
+//   jamtool simulate --data IN.jsonl --out OUT.jsonl [--model online] [--models DIR]
+//       [--lookahead 16] [--commit 16] [--silence 32] [--temperature 1] [--seed 0] [--limit N]
+//       [--threads 1] [--no-warm-start] [--offline ID] [--chord-rate 0] [--colour 0.5]
+//       [--prime-beats N] [--transpose-at-beat B --transpose S]
+//
+// Adaptation conditions (live_sim.h): --prime-beats N gives the agent the first N beats (4N
+// frames) as ground truth (real chords echoed as committed; replaces the silence period);
+// --transpose S moves the melody the agent hears by S semitones from beat B on (1-based: beat B
+// starts at frame 4(B-1); default B = 1); OUT carries that melody. Song i is seeded by
+// seed * 1000003 + i. The offline model is not an online agent: use `jamtool harmonize IN.jsonl
+// OUT.jsonl` for it.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -43,6 +55,11 @@ int cmd_simulate(const Args& args) {
   ChordControls controls;
   controls.chord_rate = args.get_double("chord-rate", 0.0, &bad);
   controls.colour = args.get_double("colour", 0.5, &bad);
+  const int prime_beats = args.get_int("prime-beats", 0, &bad);
+  const int transpose_at_beat = args.get_int("transpose-at-beat", 1, &bad);
+  o.transpose = args.get_int("transpose", 0, &bad);
+  o.prime_frames = 4 * prime_beats;
+  o.transpose_at = 4 * (transpose_at_beat - 1);
   if (!bad.empty()) return std::cerr << "jamtool simulate: " << bad << "\n", 2;
   if (!args.has("data") || !args.has("out"))
     return std::cerr << "jamtool simulate: --data FILE.jsonl and --out OUT.jsonl are required\n", 2;
@@ -50,14 +67,22 @@ int cmd_simulate(const Args& args) {
       o.silence < 0 || o.temperature < 0)
     return std::cerr << "jamtool simulate: need 1 <= lookahead <= 32, 0 <= commit <= lookahead, "
                         "silence >= 0, temperature >= 0\n", 2;
+  if (prime_beats < 0 || prime_beats > 4096 || transpose_at_beat < 1 || o.transpose < -24 ||
+      o.transpose > 24)
+    return std::cerr << "jamtool simulate: need 0 <= prime-beats <= 4096, transpose-at-beat >= 1, "
+                        "-24 <= transpose <= 24\n", 2;
   if (auto why = validate_chord_controls(controls))
     return std::cerr << "jamtool simulate: " << *why << "\n", 2;
 
   const std::filesystem::path models_dir = args.get("models", (repo_root() / "models").string());
   auto online = load_model_bundle(models_dir, args.get("model", "online"));
   if (!online) return std::cerr << "jamtool simulate: " << online.error() << "\n", 1;
+  if ((*online)->config().offline())
+    return std::cerr << "jamtool simulate: " << (*online)->id
+                     << " is an offline model (it needs the whole melody); use `jamtool harmonize "
+                        "IN.jsonl OUT.jsonl --model " << (*online)->id << "`\n", 2;
   std::shared_ptr<const ModelBundle> offline;
-  if (!args.has("no-warm-start")) {
+  if (!args.has("no-warm-start") && o.prime_frames == 0) {
     auto off = load_model_bundle(models_dir, args.get("offline", "offline"));
     if (off && (*off)->vocab.hash() == (*online)->vocab.hash()) offline = *off;
     else if (args.has("offline"))
@@ -129,11 +154,13 @@ int cmd_simulate(const Args& args) {
                 "{\"songs\": %zu, \"failed\": %d, \"requests\": %lld, \"seconds\": %.1f, "
                 "\"ms_p50\": %.3f, \"ms_p90\": %.3f, \"ms_p99\": %.3f, \"tokens_fed_per_request\": "
                 "%.2f, \"tokens_reused_per_request\": %.1f, \"cache_hit_rate\": %.4f, "
-                "\"warm_start\": %s}",
+                "\"warm_start\": %s, \"prime_beats\": %d, \"transpose\": %d, "
+                "\"transpose_at_beat\": %d}",
                 songs.size() - failed, failed, static_cast<long long>(requests), secs,
                 percentile(all_ms, 0.5), percentile(all_ms, 0.9), percentile(all_ms, 0.99),
                 requests ? double(fed) / requests : 0.0, requests ? double(reused) / requests : 0.0,
-                requests ? double(hits) / requests : 0.0, offline ? "true" : "false");
+                requests ? double(hits) / requests : 0.0, offline ? "true" : "false", prime_beats,
+                o.transpose, transpose_at_beat);
   std::cout << buf << "\n";
   return failed ? 1 : 0;
 }

@@ -24,10 +24,12 @@ const Command kCommands[] = {
      "simulate --model ID --data FILE.jsonl --out OUT.jsonl [--lookahead 16 --commit 16 "
      "--silence 32 --temperature 1 --seed 0] [--chord-rate 0 --colour 0.5] [--models DIR] "
      "[--offline ID | --no-warm-start] "
-     "[--limit N] [--threads N]   live sessions through the planner, one request per frame"},
+     "[--limit N] [--threads N] [--prime-beats N] [--transpose-at-beat B --transpose S]   "
+     "live sessions through the planner, one request per frame"},
     {"metrics", jam::tool::cmd_metrics,
-     "metrics FILE.jsonl[.gz] [--reference REF.jsonl] [--split NAME] [--out FILE]   ReaLchords "
-     "metrics (note-in-chord, onset-interval EMD, chord-length entropy ...) as JSON"},
+     "metrics FILE.jsonl[.gz] [--reference REF.jsonl] [--split NAME] [--out FILE] "
+     "[--per-beat CURVE.csv]   ReaLchords metrics (note-in-chord, onset-interval EMD, "
+     "chord-length entropy, diversity ...) as JSON"},
     {"midi", jam::tool::cmd_midi,
      "midi IN OUT [--id ID] [--track NAME] [--ppq 480]   convert a song between .mid, session "
      ".json and .jsonl"},

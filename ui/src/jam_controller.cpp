@@ -15,6 +15,7 @@ constexpr double kHistoryBeats = 2.0;     // chords kept on screen below the "no
 // frame even when the browser renders slowly, so no chord is ever scheduled late.
 constexpr double kLockAheadSec = 0.25;
 constexpr double kLateToleranceSec = 0.02;  // a chord start later than this is dropped
+constexpr double kCountInLeadSec = 0.15;    // Start → the count-in's first click
 }  // namespace
 
 JamController::JamController(AppState& state, AudioOut& audio, Agent& agent)
@@ -46,6 +47,12 @@ bool JamController::start(double now_sec, uint64_t seed) {
   cfg.lock_ahead_sec = kLockAheadSec;
   scheduler_ = std::make_unique<JamScheduler>(model->n_chords, cfg);
   scheduler_->start();
+  if (st.count_in) {
+    count_in_.begin(now_sec + kCountInLeadSec, 60.0 / st.tempo_bpm, st.beats_per_bar);
+    schedule_count_in(now_sec);   // the first click now, so a slow frame cannot make it late
+  } else {
+    count_in_.cancel();
+  }
   ++session_;
   key_timeline_.clear();
   state_.agent_lit.fill(false);
@@ -59,6 +66,7 @@ bool JamController::start(double now_sec, uint64_t seed) {
 
 void JamController::stop(double now_sec) {
   if (!scheduler_ || !active()) return;
+  count_in_.cancel();
   const bool clock_started = scheduler_->current_frame() >= 0;
   stopped_beat_ = clock_started
                       ? scheduler_->config().tempo.seconds_to_beats(now_sec - scheduler_->session_start_sec())
@@ -71,6 +79,11 @@ void JamController::stop(double now_sec) {
 
 void JamController::note(int pitch, int velocity, bool on, double now_sec) {
   if (!active()) return;
+  if (count_in_.active()) {  // a note just before the downbeat counts as on it, earlier ones not
+    if (now_sec < count_in_.downbeat_sec() - 0.5 * scheduler_->config().tempo.seconds_per_frame()) return;
+    scheduler_->start_clock(count_in_.downbeat_sec());
+    count_in_.cancel();
+  }
   if (on) {
     scheduler_->note_on(pitch, velocity, now_sec);
   } else {
@@ -89,6 +102,13 @@ void JamController::apply_audio_settings() {
 
 void JamController::update(double now_sec) {
   if (active()) {
+    if (count_in_.active()) {
+      schedule_count_in(now_sec);
+      if (now_sec >= count_in_.downbeat_sec()) {
+        scheduler_->start_clock(count_in_.downbeat_sec());
+        count_in_.cancel();
+      }
+    }
     scheduler_->advance(now_sec);
     if (auto request = scheduler_->take_request()) {
       char id[40];
@@ -96,6 +116,8 @@ void JamController::update(double now_sec) {
                     static_cast<unsigned>(scheduler_->config().seed & 0xffffffffu),
                     static_cast<unsigned long long>(session_));
       request->session = id;
+      request->chord_rate = state_.settings.chord_rate;   // the chord controls act at once
+      request->colour = state_.settings.colour;
       ++requests_sent_;
       const uint64_t session = session_;
       agent_.send(*request, [this, session, now_sec](Result<PlanResponse> r) {
@@ -148,6 +170,15 @@ void JamController::pump_commands(double now_sec) {
     }
     if (on_command_) on_command_(c, now_sec);
     key_timeline_.push_back(std::move(c));
+  }
+}
+
+void JamController::schedule_count_in(double now_sec) {
+  // A beat ahead (at least kClickAheadSec): the count-in's clicks survive frames of up to a beat;
+  // a Stop during it lets at most the next click sound.
+  const double ahead = std::max(kClickAheadSec, 60.0 / state_.settings.tempo_bpm);
+  for (const CountInClick& k : count_in_.take_clicks(now_sec + ahead)) {
+    if (k.time_sec >= now_sec - kClickLateSec) audio_.click(k.time_sec, k.accent);
   }
 }
 
@@ -211,6 +242,12 @@ void JamController::update_view(double now_sec) {
     std::snprintf(line, sizeof line, "listening... %d beat%s",
                   static_cast<int>(std::ceil(s.silence_beats_left - 1e-9)),
                   std::ceil(s.silence_beats_left - 1e-9) == 1 ? "" : "s");
+    s.status = line;
+  } else if (count_in_.active()) {
+    char line[32];
+    std::snprintf(line, sizeof line, "count-in... %d",
+                  static_cast<int>(std::ceil(count_in_.beats_left(now_sec) - 1e-9)));
+    s.session_state = "count-in";
     s.status = line;
   } else if (sc.state() == SessionState::kArmed) {
     s.status = "armed: play a note";

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "imgui.h"
+#include "jam/ui/chord_highlight.h"
 #include "theme.h"
 
 namespace jam {
@@ -114,6 +115,8 @@ std::optional<int> piano_view(const PianoLayout& layout, const AppState& state, 
   for (const PianoKey& key : layout.keys()) {
     if (key.black) draw_black_key(dl, key, state.key_source(key.pitch), scale);
   }
+  // Practice aid: the current and the next chord's pitch classes (Settings → Highlight).
+  if (state.settings.highlight_chords) chord_highlight_view(layout, chord_highlight(state), scale);
   // Felt strip along the top edge.
   const float felt = std::round(4 * scale);
   dl->AddRectFilledMultiColor(v(a.x0, a.y0), v(a.x1, a.y0 + felt), theme::kFelt, theme::kFelt,

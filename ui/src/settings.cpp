@@ -48,6 +48,11 @@ JamSettings clamped(JamSettings s) {
   for (double* v : {&s.melody_volume, &s.chord_volume, &s.metronome_volume}) {
     *v = std::isfinite(*v) ? std::round(std::clamp(*v, 0.0, 1.0) * 100.0) / 100.0 : 0.5;
   }
+  s.chord_rate = std::isfinite(s.chord_rate)
+                     ? std::round(std::clamp(s.chord_rate, kMinChordRate, kMaxChordRate) * 100.0) / 100.0
+                     : d.chord_rate;
+  s.colour = std::isfinite(s.colour) ? std::round(std::clamp(s.colour, 0.0, 1.0) * 100.0) / 100.0
+                                     : d.colour;
   if (s.model.size() > 64) s.model.clear();
   if (s.midi_input.size() > 256) s.midi_input.clear();
   return s;
@@ -70,7 +75,11 @@ std::string settings_to_json(const JamSettings& s) {
                   {"melody_volume", s.melody_volume},
                   {"chord_volume", s.chord_volume},
                   {"metronome_volume", s.metronome_volume},
-                  {"midi_input", s.midi_input}};
+                  {"midi_input", s.midi_input},
+                  {"highlight_chords", s.highlight_chords},
+                  {"count_in", s.count_in},
+                  {"chord_rate", s.chord_rate},
+                  {"colour", s.colour}};
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
@@ -96,6 +105,10 @@ JamSettings settings_from_json(std::string_view text) {
   read(j, "chord_volume", s.chord_volume);
   read(j, "metronome_volume", s.metronome_volume);
   read(j, "midi_input", s.midi_input);
+  read(j, "highlight_chords", s.highlight_chords);
+  read(j, "count_in", s.count_in);
+  read(j, "chord_rate", s.chord_rate);
+  read(j, "colour", s.colour);
   return clamped(s);
 }
 

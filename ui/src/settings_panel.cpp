@@ -82,9 +82,7 @@ bool settings_panel(const Rect& area, AppState& state, float scale) {
   int agent = s.agent == AgentLocation::kTab ? 1 : 0;
   ImGui::RadioButton("Server", &agent, 0);
   ImGui::SameLine();
-  ImGui::BeginDisabled(true);
   ImGui::RadioButton("In this tab", &agent, 1);
-  ImGui::EndDisabled();
   s.agent = agent == 1 ? AgentLocation::kTab : AgentLocation::kServer;
   const ModelOption* model = state.model();
   if (ImGui::BeginCombo("Model", model ? model->id.c_str() : "(none)")) {
@@ -103,8 +101,25 @@ bool settings_panel(const Rect& area, AppState& state, float scale) {
   if (ImGui::SliderFloat("Temperature", &temperature, 0.0f, static_cast<float>(kMaxTemperature), "%.2f")) {
     s.temperature = std::round(temperature * 100.0) / 100.0;
   }
+  float rate = static_cast<float>(s.chord_rate);
+  if (ImGui::SliderFloat("Chord rate", &rate, static_cast<float>(kMinChordRate),
+                         static_cast<float>(kMaxChordRate), "%+.2f")) {
+    s.chord_rate = std::round(rate * 100.0) / 100.0;
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("-1 sparser ... 0 as trained ... +1 busier chord changes");
+  float colour = static_cast<float>(s.colour);
+  if (ImGui::SliderFloat("Colour", &colour, 0.0f, 1.0f, "%.2f")) {
+    s.colour = std::round(colour * 100.0) / 100.0;
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("0 triads only ... 0.5 as trained ... 1 sevenths and extended chords");
   ImGui::Checkbox("Show incoming chords", &s.show_incoming);
   if (state.running) hint("Agent settings apply at the next Start.");
+
+  section("Practice");
+  ImGui::Checkbox("Highlight chord keys", &s.highlight_chords);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Tint the keys of the current chord (green) and the next one (violet)");
+  ImGui::Checkbox("Count-in (one bar)", &s.count_in);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Start clicks one bar; the session clock starts on the next downbeat");
 
   section("Sound");
   instrument_combo("Melody", s.melody_instrument);

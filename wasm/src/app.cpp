@@ -70,8 +70,12 @@ std::optional<std::string> App::init() {
 
   input_.set_listener([this](int pitch, int velocity, bool on) {
     jam_.note(pitch, velocity, on, audio_.now());
+    tools_.note(pitch, velocity, on, audio_.now());
   });
-  jam_.set_command_observer([this](const ChordCommand& c, double sent_at) { hook_.command(c, sent_at); });
+  jam_.set_command_observer([this](const ChordCommand& c, double sent_at) {
+    hook_.command(c, sent_at);
+    tools_.command(c);
+  });
   midi_.start(
       [this](int pitch, int velocity, bool on) {
         if (on) {
@@ -89,6 +93,7 @@ std::optional<std::string> App::init() {
   midi_.select(midi_selected_);
   refresh_models();
   hook_.bind(&agent_);
+  tools_.init();
 
   fit_canvas();
   return std::nullopt;
@@ -158,10 +163,15 @@ void App::apply_scale(float dpr) {
 
 void App::toggle_transport() {
   const double now = audio_.now();
+  if (tools_.replaying()) {  // Space / Stop ends a replay first
+    tools_.stop_replay(now);
+    return;
+  }
   if (jam_.active()) {
     jam_.stop(now);
-  } else {
-    jam_.start(now, browser::random_seed());
+    tools_.jam_stopped(now);
+  } else if (jam_.start(now, browser::random_seed())) {
+    tools_.jam_started(now);
   }
 }
 
@@ -194,6 +204,7 @@ void App::frame() {
   if (!state_.models_loaded && !models_.busy() && wall >= models_retry_at_) refresh_models();
 
   jam_.update(audio_.now());
+  tools_.update(audio_.now());   // after the jam: a replay owns the view while it plays
 
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
@@ -203,6 +214,8 @@ void App::frame() {
       screen_.draw(state_, io.DisplaySize.x, io.DisplaySize.y, dpr_);
   if (actions.settings_changed) settings_changed();
   if (actions.toggle_transport) toggle_transport();
+  // The session tools float over the waterfall (below the control bar, above the piano).
+  tools_.draw(Rect{0, std::round(46 * dpr_), io.DisplaySize.x, screen_.piano().area().y0}, dpr_);
   ImGui::Render();
 
   int fb_w = 0, fb_h = 0;

@@ -21,6 +21,7 @@
 #include "midi_input.h"
 #include "model_catalog.h"
 #include "server_agent.h"
+#include "session_tools.h"
 #include "tab_agent.h"
 #include "test_hook.h"
 #include "web_audio_out.h"
@@ -63,6 +64,7 @@ class App {
   MidiInput midi_;
   ModelCatalog models_;
   TestHook hook_;
+  SessionTools tools_{state_, audio_, jam_};   // recording, downloads, replay, harmonize, MIDI out
   std::string saved_settings_;   // last JSON written to localStorage
   std::string midi_selected_;    // input id passed to midi.js
   float dpr_ = 0;                // device pixels per CSS pixel the fonts were built for

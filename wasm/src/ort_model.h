@@ -1,6 +1,7 @@
 // ort_model.h — a SequenceModel backed by ONNX Runtime Web (web_shell/ort_agent.js): the web
-// model's KV-cache graph runs in the page's ORT session, and this object holds one KV cache
-// (an ort_agent.js "context", kept on the JS side).
+// model's KV-cache graph runs in the page's inference worker (ort_worker.js: ORT never runs on
+// the main thread), and this object names one KV cache there (an ort_agent.js "context"; only
+// tokens go to the worker and one row of logits comes back per feed).
 //
 //   // after jamOrt.load(id) resolved (TabAgent does this):
 //   jam::OrtModel model({.vocab_size = 308, .max_len = 1024});

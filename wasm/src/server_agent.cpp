@@ -81,12 +81,27 @@ ServerAgent::~ServerAgent() { jam_js_ws_close(this, 1); }
 void ServerAgent::connect() {
   connection_ = Connection::kConnecting;
   retry_at_ = -1;
+  connect_at_ = -1;   // the next tick() starts the handshake timer
   jam_js_ws_open(this);
 }
 
 void ServerAgent::tick(double wall_sec) {
   wall_sec_ = wall_sec;
   if (connection_ == Connection::kOffline && retry_at_ >= 0 && wall_sec >= retry_at_) connect();
+  // A dead path closes nothing: give up on a socket that stopped answering, or never opened.
+  if (connection_ == Connection::kOnline && !pending_.empty() &&
+      wall_sec - pending_.front().sent_at > kStallSec) {
+    ++stalls_;
+    jam_js_ws_close(this, 1);   // forget it: its close handshake would wait on the dead path
+    lost("no answer from the server (connection stalled)", kMinBackoffSec);
+  } else if (connection_ == Connection::kConnecting && connect_at_ < 0) {
+    connect_at_ = wall_sec;
+  } else if (connection_ == Connection::kConnecting && wall_sec - connect_at_ > kConnectTimeoutSec) {
+    ++stalls_;
+    jam_js_ws_close(this, 1);
+    lost("connecting to the server timed out", backoff_sec_);
+    backoff_sec_ = std::min(kMaxBackoffSec, backoff_sec_ * 2);
+  }
 }
 
 void ServerAgent::drop() { jam_js_ws_close(this, 0); }
@@ -109,7 +124,7 @@ void ServerAgent::send(const PlanRequest& request, Reply reply) {
     reply(Result<PlanResponse>::fail("not connected to the server"));
     return;
   }
-  pending_.push_back(std::move(reply));
+  pending_.push_back({std::move(reply), wall_sec_});
 }
 
 void ServerAgent::on_open() {
@@ -119,24 +134,29 @@ void ServerAgent::on_open() {
 }
 
 void ServerAgent::on_close() {
+  lost("connection to the server lost", backoff_sec_);
+  backoff_sec_ = std::min(kMaxBackoffSec, backoff_sec_ * 2);
+}
+
+void ServerAgent::lost(const std::string& why, double backoff_sec) {
   if (connection_ == Connection::kOnline) ++drops_;
   connection_ = Connection::kOffline;
-  retry_at_ = wall_sec_ + backoff_sec_;
-  backoff_sec_ = std::min(kMaxBackoffSec, backoff_sec_ * 2);
-  fail_pending("connection to the server lost");
+  // ±20 % so that many pages dropped by one server restart do not all come back at once.
+  retry_at_ = wall_sec_ + backoff_sec * (0.8 + 0.4 * emscripten_random());
+  fail_pending(why);
 }
 
 void ServerAgent::on_message(std::string_view text) {
   if (pending_.empty()) return;  // nothing asked: not a reply
-  Reply reply = std::move(pending_.front());
+  Reply reply = std::move(pending_.front().reply);
   pending_.pop_front();
   reply(parse_plan_response(text));
 }
 
 void ServerAgent::fail_pending(const std::string& why) {
-  std::deque<Reply> lost;
+  std::deque<Pending> lost;
   lost.swap(pending_);
-  for (Reply& r : lost) r(Result<PlanResponse>::fail(why));
+  for (Pending& p : lost) p.reply(Result<PlanResponse>::fail(why));
 }
 
 }  // namespace jam

@@ -2,6 +2,7 @@
 
 #include <emscripten/emscripten.h>
 
+#include <limits>
 #include <utility>
 
 #include "jam/protocol.h"
@@ -51,11 +52,12 @@ EM_JS(void, jam_js_tab_defer, (void* self), {
   }, 0);
 });
 EM_JS(void, jam_js_tab_plan_done, (double ms, double wait_ms, int fed, int reused, int frame,
-                                   int ok, int superseded), {
+                                   int ok, int superseded, double chord_rate, double colour), {
   if (!globalThis.jamOrt) return;
   var plans = globalThis.jamOrt.plans;
   plans.push({ ms: ms, waitMs: wait_ms, fed: fed, reused: reused, frame: frame, ok: !!ok,
-               superseded: superseded });
+               superseded: superseded, chordRate: isNaN(chord_rate) ? null : chord_rate,
+               colour: isNaN(colour) ? null : colour });
   if (plans.length > 5000) plans.splice(0, plans.length - 5000);
 });
 // clang-format on
@@ -114,9 +116,10 @@ std::string TabAgent::describe() const {
     case State::kFailed: return "in this tab: " + error_;
     case State::kReady: break;
   }
+  // The model runs in ort_agent.js's inference worker, never on the page's main thread.
   std::string text = "in this tab (" + ep_;
   if (ep_ == "wasm" && threads_ > 1) text += ", " + std::to_string(threads_) + " threads";
-  return text + ")";
+  return text + ", worker)";
 }
 
 void TabAgent::schedule() {
@@ -196,9 +199,11 @@ void TabAgent::on_planned(Result<PlanResponse> result) {
   ++plans_done_;
   const PlanStats& st = planner_->last_stats();
   if (result) result->server_ms = now - plan_started_ms_;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
   jam_js_tab_plan_done(now - plan_started_ms_, plan_started_ms_ - b.sent_ms, st.tokens_fed,
                        st.tokens_reused, b.request.frame, result.ok(),
-                       static_cast<int>(b.replies.size()) - 1);
+                       static_cast<int>(b.replies.size()) - 1, b.request.chord_rate.value_or(nan),
+                       b.request.colour.value_or(nan));
   // The planner is still unwinding: the next plan starts in a new task (schedule), never here.
   schedule();
   for (size_t i = 0; i < b.replies.size(); ++i) {

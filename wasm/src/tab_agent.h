@@ -17,7 +17,8 @@
 // replies arrive from the browser's event loop, never inside send() — except the immediate
 // error for an invalid request.
 //
-// Each answered plan appends {ms, waitMs, fed, reused, frame, ok, superseded} to
+// Each answered plan appends {ms, waitMs, fed, reused, frame, ok, superseded, chordRate, colour}
+// (the request's chord controls, null when absent) to
 // window.jamOrt.plans (tests and benchmarks read it). Main thread only; one TabAgent per page
 // (ort_agent.js holds one session).
 #pragma once

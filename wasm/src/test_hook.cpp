@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "jam/ui/chord_highlight.h"
 #include "jam/ui/settings.h"
 #include "server_agent.h"
 
@@ -119,6 +120,8 @@ void TestHook::publish_session(const AppState& state, const JamController& jam,
             {"online", state.connection == Connection::kOnline},
             {"opens", agent.opens()},
             {"drops", agent.drops()},
+            {"stalls", agent.stalls()},
+            {"pending", agent.pending()},
             {"fps", fps},
             {"frameWorkMs", frame_work_ms},
             {"message", state.message},
@@ -151,6 +154,18 @@ void TestHook::publish_session(const AppState& state, const JamController& jam,
                       {"pitches", c.pitches}});
   }
   s["chords"] = chords;
+  // Practice aid (chord_highlight.h): pitch classes of the current and the next chord.
+  const ChordHighlight hl = chord_highlight(state);
+  auto pcs = [](uint16_t mask) {
+    Json list = Json::array();
+    for (int pc = 0; pc < 12; ++pc)
+      if ((mask >> pc) & 1) list.push_back(pc);
+    return list;
+  };
+  s["highlight"] = {{"on", state.settings.highlight_chords}, {"current", pcs(hl.current)},
+                    {"next", pcs(hl.next)}, {"currentName", hl.current_name},
+                    {"nextName", hl.next_name}};
+  s["beat"] = state.beat_position;
   Json controls = Json::object();
   for (const NamedRect& r : state.controls) {  // CSS pixels
     controls[r.name] = {{"x", r.x0 / dpr_}, {"y", r.y0 / dpr_}, {"w", (r.x1 - r.x0) / dpr_},

@@ -6,9 +6,12 @@
 //   window.jam.session()      {state, t0, frameSec, silenceFrames, lookaheadFrames, commitFrames,
 //                              currentFrame, lockedFrames, serverSlow, silenceBeatsLeft,
 //                              requests, responses, failed, lateDropped, roundTrip, connection,
-//                              opens, drops,
+//                              opens, drops, stalls (sockets given up as dead), pending
+//                              (requests on the socket, unanswered),
 //                              models, midi: {available, status, devices}, fps, frameWorkMs, settings,
 //                              chords: [{on, off, name, committed, pitches}] (frames), message,
+//                              highlight: {on, current: [pcs], next: [pcs], currentName,
+//                              nextName} (practice aid), beat (beats since the clock started),
 //                              controls: {transport, tempo+, tempo-, settings: {x, y, w, h}}}
 //   window.jam.commands()     every chord command so far: [{kind, time, frame, chordId, pitches,
 //                              issued: the audio clock when it was sent to the synth}]

@@ -1,5 +1,6 @@
 // engine.h — the native online model: a decoder-only Transformer (docs/architecture.md) with a
-// KV cache, in fp32. Implements SequenceModel; `done` is always called before feed() returns.
+// KV cache, fp32 activations (single steps read a file's int8 weights, see EngineOptions).
+// Implements SequenceModel; `done` is always called before feed() returns.
 //
 //   jam::Result<jam::WeightFile> w = jam::WeightFile::parse(bytes, vocab_hash);
 //   jam::Result<jam::Engine> e = jam::Engine::create(*w, {.parallel_for = host_pool});
@@ -29,9 +30,14 @@ struct EngineOptions {
   int capacity = 0;          // KV-cache positions; 0 = the model's max_len
   ParallelFor parallel_for;  // optional host threads (prefill and encoder)
   int n_tasks = 2;           // pieces each parallel step is split into (~ host threads)
-  // Feeds of at most 4 tokens (steps, small extensions) use int8 copies of the weights: those
-  // are bound by reading the weights, so ~2-3x faster, but logits then carry quantization error
-  // (~1e-2) and no longer match the fp32 golden files. Prefill and the encoder stay fp32.
+  // Feeds of at most 4 tokens (steps, small extensions) are bound by reading the weights. When
+  // the file stores a matrix as `i8` (per-row scales), such feeds read those int8 weights (4x
+  // fewer bytes, converted to fp32 in registers): the same numbers the fp32 copy holds, so the
+  // logits differ only by float rounding (~1e-6) and still match the golden files.
+  bool int8_stored = true;
+  // Also quantize matrices stored as f32 for such feeds: faster, but the logits then carry
+  // quantization error (~1e-2) and no longer match f32 golden files. Prefill and the encoder
+  // always stay fp32.
   bool int8_steps = false;
 };
 
@@ -55,6 +61,12 @@ class Engine final : public SequenceModel {
   int vocab_size() const override;
   void reset() override;
   const ModelConfig& config() const;
+
+  // The instruction set of the numeric kernels in use ("avx512", "avx2", "portable"), chosen at
+  // run time from the CPU. use_kernel switches every engine to another one this CPU supports
+  // (benchmarks and tests compare them); call it before engines run, from one thread.
+  static const char* kernel_name();
+  static bool use_kernel(const char* name);
 
  private:
   struct Impl;

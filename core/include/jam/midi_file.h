@@ -124,6 +124,12 @@ Result<Song> melody_from_midi(const MidiFile& midi, const MelodyFromMidiOptions&
 // Chords from the notes (and jam:chord text events) of one track.
 std::vector<ChordEvent> chords_from_midi_track(const MidiTrack& track, int ppq);
 
+// The corpus-form chord sounding `pitches` over [on, off): the lowest pitch is the bass, the
+// pitch-class set is matched against common chord shapes (root position first), else stacked
+// upwards from the bass. The rule used for foreign chord tracks; write_midi voices the result
+// with the same pitch classes and bass.
+ChordEvent chord_from_pitches(Frame on, Frame off, const std::vector<int>& pitches);
+
 struct WriteMidiOptions {
   int ppq = 480;             // ticks per quarter note (480 or 96 are typical)
   int chord_velocity = 80;   // chord-track note velocity

@@ -49,7 +49,8 @@ struct PlannerConfig {
   int warm_start_lead = 4;        // warm start when F reaches S - warm_start_lead
   float top_p = 1.0f;             // nucleus for every sampled token
   uint64_t default_seed = 0;      // when the request has no seed
-  ChordControls controls;         // chord rate / colour bias on every sampled chord (neutral)
+  ChordControls controls;         // chord rate / colour bias on every sampled chord (neutral);
+                                  // a request's chord_rate / colour override it
 };
 
 // Statistics of the last plan() call, for metrics and benchmarks.
@@ -85,6 +86,11 @@ class Planner {
   OfflineEngine* offline_;
   PlannerConfig config_;
   ChordBias chord_bias_;  // from config_.controls
+  // The bias for a request's controls (PlanRequest::chord_rate / colour override the config's);
+  // the last non-default one is kept, so a session with steady controls builds it once.
+  const ChordBias& bias_for(const ChordControls& controls);
+  std::unique_ptr<ChordBias> request_bias_;
+  ChordControls request_controls_;
   PlanStats stats_;
   std::unique_ptr<Job> job_;
 };

@@ -41,6 +41,7 @@ struct ProtocolLimits {
   size_t max_session_id = 128;         // bytes; printable ASCII
   int max_chord_token = 65535;         // chord_tokens values in [0, max_chord_token]
   int max_json_depth = 8;              // deeper nesting is rejected before parsing
+  Frame max_harmonize_frames = 8192;   // POST /v1/harmonize: frames <= this (512 bars of 4/4)
 };
 
 // One melody note as the client knows it: `off` is empty while the key is still held.
@@ -62,6 +63,8 @@ struct PlanRequest {
   std::vector<PlanNote> melody;       // every note so far, sorted by onset
   std::vector<int> chord_tokens;      // echoed from the previous response (empty at first)
   std::optional<std::string> session; // opaque client id; lets a server keep per-session state
+  std::optional<double> chord_rate;   // [-1, 1] sparser <-> busier chords (sampler_controls.h)
+  std::optional<double> colour;       // [0, 1] triads only <-> extended chords; absent = neutral
   bool operator==(const PlanRequest&) const = default;
 };
 
@@ -100,6 +103,46 @@ std::string plan_response_json(const PlanResponse& response);
 // Parses a response (what a client receives). An `{"error": ...}` object is returned as an error
 // whose message is the server's message.
 Result<PlanResponse> parse_plan_response(std::string_view json);
+
+// POST /v1/harmonize: chords for a whole melody from an offline model (harmonizer.h).
+struct HarmonizeRequest {
+  std::string model = "offline";      // an offline model id
+  std::vector<PlanNote> melody;       // sorted by onset; `off` required (no held notes)
+  std::optional<Frame> frames;        // total length; absent = the last note's off
+  double temperature = 1.0;
+  uint64_t seed = 0;
+  std::optional<double> chord_rate;   // as in PlanRequest
+  std::optional<double> colour;
+  bool operator==(const HarmonizeRequest&) const = default;
+};
+
+// One chord of a harmonization (frames; `off` exclusive).
+struct HarmonizedChord {
+  Frame on = 0;
+  Frame off = 0;
+  std::string name;
+  std::vector<int> pitches;
+  bool operator==(const HarmonizedChord&) const = default;
+};
+
+struct HarmonizeResponse {
+  Frame frames = 0;                   // the length harmonized
+  std::vector<int> chord_tokens;      // one per frame [0, frames)
+  std::vector<HarmonizedChord> chords;
+  double server_ms = 0.0;
+  bool operator==(const HarmonizeResponse&) const = default;
+};
+
+// Parses and validates a harmonize body: the model id, 1..max_melody_notes notes with
+// 0 <= on < off <= frames, pitches 0..127, frames in 1..max_harmonize_frames, temperature,
+// seed, chord_rate and colour ranges. Errors read "<where>: <what>" like parse_plan_request.
+Result<HarmonizeRequest> parse_harmonize_request(std::string_view json,
+                                                 const ProtocolLimits& limits = {});
+// The length a valid request harmonizes: `frames`, else the last note off.
+Frame harmonize_frames(const HarmonizeRequest& request);
+std::string harmonize_request_json(const HarmonizeRequest& request);
+std::string harmonize_response_json(const HarmonizeResponse& response);
+Result<HarmonizeResponse> parse_harmonize_response(std::string_view json);
 
 // `{"error": message}`, plus `"status": status` when status is nonzero and `"retry_after_s"`
 // when retry_after_s is positive (WebSocket messages carry the HTTP-equivalent status and

@@ -84,6 +84,9 @@ class JamScheduler {
   JamScheduler(int n_chords, SchedulerConfig config);
 
   void start();                      // arm: the next note starts the clock
+  // Armed only: starts the clock at t0_sec (frame 0) without a note, as after a count-in; the
+  // silence period begins there. Ignored in any other state.
+  void start_clock(double t0_sec);
   void stop(double now_sec);         // stops the session; a sounding chord stops at now
   void note_on(int pitch, int velocity, double now_sec);
   void note_off(int pitch, double now_sec);

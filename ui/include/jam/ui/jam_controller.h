@@ -29,6 +29,7 @@
 #include "jam/ui/agent.h"
 #include "jam/ui/app_state.h"
 #include "jam/ui/audio_out.h"
+#include "jam/ui/count_in.h"
 
 namespace jam {
 
@@ -49,6 +50,9 @@ class JamController {
   void apply_audio_settings();
 
   bool active() const;   // armed, listening or jamming
+  // Settings → Count-in: one bar of clicks after start(); the clock starts on the next downbeat
+  // and notes before it are not part of the session (they still sound).
+  bool counting_in() const { return count_in_.active(); }
   const JamScheduler* scheduler() const { return scheduler_.get(); }
 
   // Observer for the test hook: every command sent to the audio, with the clock it was sent at.
@@ -66,6 +70,7 @@ class JamController {
   void on_reply(uint64_t session, double sent_at, Result<PlanResponse> reply);
   void pump_commands(double now_sec);
   void schedule_metronome(double now_sec);
+  void schedule_count_in(double now_sec);
   void update_agent_keys(double now_sec);
   void update_view(double now_sec);
 
@@ -73,6 +78,7 @@ class JamController {
   AudioOut& audio_;
   Agent& agent_;
   std::unique_ptr<JamScheduler> scheduler_;
+  CountIn count_in_;
   uint64_t session_ = 0;              // increments at every start/stop
   std::deque<ChordCommand> key_timeline_;   // commands not yet reached by the clock (blue keys)
   int64_t next_click_beat_ = 0;

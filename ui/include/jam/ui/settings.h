@@ -39,6 +39,11 @@ struct JamSettings {
   double chord_volume = 0.6;
   double metronome_volume = 0.5;
   std::string midi_input;         // MIDI input id ("" = every input)
+  // Practice aids and chord controls (beyond ReaLJam, issue 9).
+  bool highlight_chords = false;  // tint the piano keys of the current and the next chord
+  bool count_in = false;          // one bar of clicks before the session clock starts
+  double chord_rate = 0.0;        // -1..1: sparser <-> busier chord changes (sampler_controls.h)
+  double colour = 0.5;            // 0..1: triads only <-> extended chords
 };
 
 inline constexpr double kMinTempoBpm = 30.0;
@@ -49,6 +54,8 @@ inline constexpr int kMaxSilenceBeats = 16;
 inline constexpr int kMinLookaheadBeats = 1;
 inline constexpr int kMaxLookaheadBeats = 8;
 inline constexpr double kMaxTemperature = 2.0;
+inline constexpr double kMinChordRate = -1.0;
+inline constexpr double kMaxChordRate = 1.0;
 
 // Every field forced into its range (commit <= lookahead; unknown instruments → defaults).
 JamSettings clamped(JamSettings s);
