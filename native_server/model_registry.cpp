@@ -104,7 +104,20 @@ std::string ModelRegistry::models_json() const {
                     {"files", std::move(files)},
                     {"total_bytes", m.total_bytes}});
   }
-  return Json{{"models", std::move(list)}}.dump(-1, ' ', false, Json::error_handler_t::replace);
+  const std::string def = default_model();
+  return Json{{"models", std::move(list)}, {"default", def.empty() ? Json(nullptr) : Json(def)}}
+      .dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string ModelRegistry::default_model() const {
+  for (const char* preferred : {"rl-m", "online"}) {
+    const ModelInfo* m = find(preferred);
+    if (m != nullptr && m->arch == "online") return m->id;
+  }
+  for (const ModelInfo& m : models_) {
+    if (m.arch == "online") return m.id;
+  }
+  return "";
 }
 
 }  // namespace jam

@@ -49,7 +49,11 @@ class ModelRegistry {
   const std::vector<std::string>& warnings() const { return warnings_; }
   // {"models": [{"id", "arch", "description", "parameters", "vocab_size", "files": [{"name",
   // "bytes"}], "total_bytes"}]} sorted by id; `parameters`/`vocab_size` are null when unknown.
+  // + "default": default_model() (null when there is none).
   std::string models_json() const;
+  // The model clients should use unless the user picks another: "rl-m" (the RL-tuned agent) when
+  // present, else "online", else the first online model, else "".
+  std::string default_model() const;
 
  private:
   std::vector<ModelInfo> models_;

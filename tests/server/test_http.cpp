@@ -109,6 +109,7 @@ TEST_F(HttpServer, ModelsListsValidConfigsOnly) {
   EXPECT_EQ(m["files"][1]["name"], "model.jamw");
   EXPECT_EQ(m["files"][1]["bytes"], 181568);
   EXPECT_GT(m["total_bytes"].get<int>(), 181568);
+  EXPECT_EQ(j["default"], "online");  // no rl-m here
 }
 
 TEST(HttpServerNoModels, EmptyListWithoutModels) {
@@ -121,7 +122,7 @@ TEST(HttpServerNoModels, EmptyListWithoutModels) {
     ASSERT_TRUE(s.ok()) << s.output();
     auto r = http_request(s.port(), "GET", "/v1/models");
     ASSERT_EQ(r.status, 200);
-    EXPECT_EQ(r.body, "{\"models\":[]}");
+    EXPECT_EQ(r.body, "{\"default\":null,\"models\":[]}");
     // No models: every plan request names an unknown model.
     EXPECT_EQ(http_request(s.port(), "POST", "/v1/plan", kPlanBody).status, 404);
     // No --web: static paths are 404 (API still works).

@@ -331,3 +331,21 @@ TEST(PlannerPlanService, CorruptModelRefusesToStart) {
 }
 
 }  // namespace
+
+TEST(ModelRegistry, DefaultModelPrefersRlMThenOnline) {
+  TempDir d;
+  d.write("models/a-first/config.json", R"({"arch":"online"})");
+  d.write("models/offline/config.json", R"({"arch":"offline"})");
+  auto first = jam::ModelRegistry::scan(d.path() / "models");
+  ASSERT_TRUE(first.ok()) << first.error();
+  EXPECT_EQ(first->default_model(), "a-first");
+  d.write("models/online/config.json", R"({"arch":"online"})");
+  EXPECT_EQ(jam::ModelRegistry::scan(d.path() / "models")->default_model(), "online");
+  d.write("models/rl-m/config.json", R"({"arch":"online"})");
+  auto all = jam::ModelRegistry::scan(d.path() / "models");
+  EXPECT_EQ(all->default_model(), "rl-m");
+  EXPECT_NE(all->models_json().find(R"("default":"rl-m")"), std::string::npos);
+  TempDir none;
+  none.write("models/offline/config.json", R"({"arch":"offline"})");
+  EXPECT_EQ(jam::ModelRegistry::scan(none.path() / "models")->default_model(), "");
+}

@@ -2,7 +2,7 @@
 // client would (one request per frame, echoing the chord stream) and writes the chords that would
 // have sounded, in the shared JSONL song schema, for `jamtool metrics`.
 //
-//   jamtool simulate --data IN.jsonl --out OUT.jsonl [--model online] [--models DIR]
+//   jamtool simulate --data IN.jsonl --out OUT.jsonl [--model rl-m] [--models DIR]
 //       [--lookahead 16] [--commit 16] [--silence 32] [--temperature 1] [--seed 0] [--limit N]
 //       [--threads 1] [--no-warm-start] [--offline ID] [--chord-rate 0] [--colour 0.5]
 //       [--prime-beats N] [--transpose-at-beat B --transpose S]
@@ -75,7 +75,7 @@ int cmd_simulate(const Args& args) {
     return std::cerr << "jamtool simulate: " << *why << "\n", 2;
 
   const std::filesystem::path models_dir = args.get("models", (repo_root() / "models").string());
-  auto online = load_model_bundle(models_dir, args.get("model", "online"));
+  auto online = load_model_bundle(models_dir, args.get("model", "rl-m"));
   if (!online) return std::cerr << "jamtool simulate: " << online.error() << "\n", 1;
   if ((*online)->config().offline())
     return std::cerr << "jamtool simulate: " << (*online)->id

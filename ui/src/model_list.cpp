@@ -1,5 +1,7 @@
 #include "jam/ui/model_list.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace jam {
@@ -25,6 +27,11 @@ Result<std::vector<ModelOption>> parse_online_models(std::string_view text) {
     o.n_chords = static_cast<int>((size - 260) / 2);
     if (auto d = m.find("description"); d != m.end() && d->is_string()) o.description = *d;
     out.push_back(std::move(o));
+  }
+  // The server's default model goes first: it is what a user who never chose gets.
+  if (auto d = j.find("default"); d != j.end() && d->is_string()) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const ModelOption& o) { return o.id == *d; });
+    if (it != out.end()) std::rotate(out.begin(), it, it + 1);
   }
   return out;
 }
