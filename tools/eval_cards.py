@@ -110,16 +110,14 @@ def main():
             "*Primed*: the first 8 beats are the song's own chords; *tritone*: from beat 17 the melody is "
             "transposed by 6 semitones.", "", *adapt, ""]
     for m in ids:
-        rel = "eval/adaptation.png"
-        if os.path.exists(os.path.join(args.models, m, rel)):
-            body.append(f"![per-beat note-in-chord of {m}]({rel})")
-    if os.path.exists(compare_png):
-        body.append("")
-        body.append("Comparison ({}): `models/rl-m/eval/compare.png`.".format(", ".join(compare)))
-    body.append(END)
-    section = "\n".join(body) + "\n"
-
-    for m in ids:
+        card_body = list(body)
+        if os.path.exists(os.path.join(args.models, m, "eval", "adaptation.png")):
+            card_body.append(f"![per-beat note-in-chord of {m}: cold, primed, tritone](eval/adaptation.png)")
+        if os.path.exists(compare_png):
+            rel = "eval/compare.png" if m == "rl-m" else "../rl-m/eval/compare.png"
+            card_body += ["", f"![{', '.join(compare)} compared, one panel per condition]({rel})"]
+        card_body.append(END)
+        section = "\n".join(card_body) + "\n"
         card = os.path.join(args.models, m, "README.md")
         if not os.path.exists(card):
             continue

@@ -118,6 +118,34 @@ void check_session_id(const std::string& s, const ProtocolLimits& limits) {
   }
 }
 
+// A response's "chord_tokens" array.
+std::vector<int> decode_response_tokens(const Json& j) {
+  const Json& tokens = require(j, "chord_tokens");
+  if (!tokens.is_array()) fail("chord_tokens", "expected an array");
+  std::vector<int> out;
+  out.reserve(tokens.size());
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    out.push_back(static_cast<int>(
+        get_integer(tokens[i], "chord_tokens[" + std::to_string(i) + "]", 0, INT32_MAX)));
+  }
+  return out;
+}
+
+// The on / off / name / pitches of a response chord (PlanChord or HarmonizedChord).
+template <class Chord>
+void decode_chord(const Json& c, const std::string& at, Chord& chord) {
+  if (!c.is_object()) fail(at, "expected an object");
+  chord.on = static_cast<Frame>(get_integer(require(c, "on"), at + ".on", 0, INT32_MAX));
+  chord.off = static_cast<Frame>(get_integer(require(c, "off"), at + ".off", 0, INT32_MAX));
+  chord.name = get_string(require(c, "name"), at + ".name");
+  const Json& pitches = require(c, "pitches");
+  if (!pitches.is_array()) fail(at + ".pitches", "expected an array");
+  for (size_t k = 0; k < pitches.size(); ++k) {
+    chord.pitches.push_back(static_cast<int>(
+        get_integer(pitches[k], at + ".pitches[" + std::to_string(k) + "]", 0, 127)));
+  }
+}
+
 // The optional chord controls (sampler_controls.h); throws FieldError.
 void check_controls(const std::optional<double>& chord_rate, const std::optional<double>& colour) {
   if (chord_rate && (!std::isfinite(*chord_rate) || *chord_rate < -1.0 || *chord_rate > 1.0)) {
@@ -334,28 +362,14 @@ Result<PlanResponse> parse_plan_response(std::string_view text) {
     }
     PlanResponse r;
     r.frame = static_cast<Frame>(get_integer(require(j, "frame"), "frame", 0, INT32_MAX));
-    const Json& tokens = require(j, "chord_tokens");
-    if (!tokens.is_array()) fail("chord_tokens", "expected an array");
-    for (size_t i = 0; i < tokens.size(); ++i) {
-      r.chord_tokens.push_back(static_cast<int>(
-          get_integer(tokens[i], "chord_tokens[" + std::to_string(i) + "]", 0, INT32_MAX)));
-    }
+    r.chord_tokens = decode_response_tokens(j);
     const Json& chords = require(j, "chords");
     if (!chords.is_array()) fail("chords", "expected an array");
     for (size_t i = 0; i < chords.size(); ++i) {
       const std::string at = "chords[" + std::to_string(i) + "]";
       const Json& c = chords[i];
-      if (!c.is_object()) fail(at, "expected an object");
       PlanChord chord;
-      chord.on = static_cast<Frame>(get_integer(require(c, "on"), at + ".on", 0, INT32_MAX));
-      chord.off = static_cast<Frame>(get_integer(require(c, "off"), at + ".off", 0, INT32_MAX));
-      chord.name = get_string(require(c, "name"), at + ".name");
-      const Json& pitches = require(c, "pitches");
-      if (!pitches.is_array()) fail(at + ".pitches", "expected an array");
-      for (size_t k = 0; k < pitches.size(); ++k) {
-        chord.pitches.push_back(static_cast<int>(
-            get_integer(pitches[k], at + ".pitches[" + std::to_string(k) + "]", 0, 127)));
-      }
+      decode_chord(c, at, chord);
       const Json& committed = require(c, "committed");
       if (!committed.is_boolean()) fail(at + ".committed", "expected a boolean");
       chord.committed = committed.get<bool>();
@@ -472,28 +486,12 @@ Result<HarmonizeResponse> parse_harmonize_response(std::string_view text) {
     }
     HarmonizeResponse r;
     r.frames = static_cast<Frame>(get_integer(require(j, "frames"), "frames", 0, INT32_MAX));
-    const Json& tokens = require(j, "chord_tokens");
-    if (!tokens.is_array()) fail("chord_tokens", "expected an array");
-    for (size_t i = 0; i < tokens.size(); ++i) {
-      r.chord_tokens.push_back(static_cast<int>(
-          get_integer(tokens[i], "chord_tokens[" + std::to_string(i) + "]", 0, INT32_MAX)));
-    }
+    r.chord_tokens = decode_response_tokens(j);
     const Json& chords = require(j, "chords");
     if (!chords.is_array()) fail("chords", "expected an array");
     for (size_t i = 0; i < chords.size(); ++i) {
-      const std::string at = "chords[" + std::to_string(i) + "]";
-      const Json& c = chords[i];
-      if (!c.is_object()) fail(at, "expected an object");
       HarmonizedChord chord;
-      chord.on = static_cast<Frame>(get_integer(require(c, "on"), at + ".on", 0, INT32_MAX));
-      chord.off = static_cast<Frame>(get_integer(require(c, "off"), at + ".off", 0, INT32_MAX));
-      chord.name = get_string(require(c, "name"), at + ".name");
-      const Json& pitches = require(c, "pitches");
-      if (!pitches.is_array()) fail(at + ".pitches", "expected an array");
-      for (size_t k = 0; k < pitches.size(); ++k) {
-        chord.pitches.push_back(static_cast<int>(
-            get_integer(pitches[k], at + ".pitches[" + std::to_string(k) + "]", 0, 127)));
-      }
+      decode_chord(chords[i], "chords[" + std::to_string(i) + "]", chord);
       r.chords.push_back(std::move(chord));
     }
     r.server_ms = get_number(require(j, "server_ms"), "server_ms", 0.0, 1e12);

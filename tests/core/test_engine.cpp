@@ -431,7 +431,7 @@ TEST(EngineGolden, MatchesPyTorch) { expect_matches_golden("tests/data/tiny_onli
 // Every shipped online model (models/<id>/ with golden.json) matches its PyTorch reference.
 TEST(EngineGolden, ShippedModelsMatchPyTorch) {
   int checked = 0;
-  for (const char* id : {"online", "online-web", "rl-s", "rl-m"}) {
+  for (const char* id : {"online", "online-web", "rl-s", "rl-m", "rl-m-web"}) {
     const std::string dir = std::string("models/") + id;
     if (!test::file_exists(dir + "/golden.json")) continue;
     expect_matches_golden(dir);

@@ -62,7 +62,10 @@ void MidiInput::on_message(int status, int data1, int data2) {
 }
 
 void MidiInput::on_devices(const char* text) {
-  if (!on_devices_) return;
+  if (on_devices_) on_devices_(parse_devices(text));
+}
+
+MidiInput::Devices MidiInput::parse_devices(const char* text) {
   using Json = nlohmann::json;
   const Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   Devices d;
@@ -80,7 +83,7 @@ void MidiInput::on_devices(const char* text) {
       }
     }
   }
-  on_devices_(d);
+  return d;
 }
 
 }  // namespace jam

@@ -27,6 +27,9 @@ class MidiInput {
   };
   using NoteFn = std::function<void(int pitch, int velocity, bool on)>;
   using DevicesFn = std::function<void(const Devices&)>;
+  // The device list JSON that web_shell/midi.js reports ({"available", "status", "devices":
+  // [{"id", "name"}]}); malformed parts are skipped, status defaults to "MIDI unavailable".
+  static Devices parse_devices(const char* json);
 
   MidiInput() = default;
   MidiInput(const MidiInput&) = delete;

@@ -2,8 +2,6 @@
 
 #include <emscripten/emscripten.h>
 
-#include <nlohmann/json.hpp>
-
 // clang-format off
 EM_JS(void, jam_js_midi_out_start, (void* self), {
   var deliver = function(info) {
@@ -83,24 +81,7 @@ void MidiOutput::user_note(int pitch, int velocity, bool on, double time_sec) {
 }
 
 void MidiOutput::on_devices(const char* text) {
-  if (!on_devices_) return;
-  using Json = nlohmann::json;
-  const Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  Devices d;
-  if (j.is_object()) {
-    if (j.contains("available") && j["available"].is_boolean()) d.available = j["available"].get<bool>();
-    if (j.contains("status") && j["status"].is_string()) d.status = j["status"];
-    if (j.contains("devices") && j["devices"].is_array()) {
-      for (const Json& e : j["devices"]) {
-        if (!e.is_object() || !e.contains("id") || !e["id"].is_string()) continue;
-        MidiDevice dev;
-        dev.id = e["id"];
-        dev.name = e.contains("name") && e["name"].is_string() ? e["name"].get<std::string>() : dev.id;
-        d.devices.push_back(std::move(dev));
-      }
-    }
-  }
-  on_devices_(d);
+  if (on_devices_) on_devices_(MidiInput::parse_devices(text));
 }
 
 }  // namespace jam

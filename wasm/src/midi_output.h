@@ -20,6 +20,7 @@
 
 #include "jam/scheduler.h"
 #include "jam/ui/app_state.h"
+#include "midi_input.h"
 
 namespace jam {
 
@@ -29,11 +30,7 @@ class MidiOutput {
   static constexpr int kChordChannel = 1;
   static constexpr int kChordVelocity = 80;
 
-  struct Devices {
-    bool available = false;
-    std::string status = "MIDI unavailable";
-    std::vector<MidiDevice> devices;
-  };
+  using Devices = MidiInput::Devices;
   using DevicesFn = std::function<void(const Devices&)>;
 
   void start(DevicesFn on_devices);
