@@ -197,8 +197,12 @@ function scheduledCoverage(samples, from, to) {
   return covered.size / Math.max(1, to - from);
 }
 
-// Commands of the session that started at t0 (window.jam.commands() spans every session).
-const ofSession = (cmds, s) => cmds.filter((c) => c.time >= s.t0 - 1e-6 && c.kind !== 'stopAll');
+// Commands of the session that started at t0 (window.jam.commands() spans every session). A
+// session asks for nothing before its first note (t0), so its commands are issued at or after t0;
+// an earlier session's chords that were scheduled past its Stop have later *times* but were issued
+// before it, so the issue time tells them apart.
+const ofSession = (cmds, s) =>
+  cmds.filter((c) => c.time >= s.t0 - 1e-6 && c.issued >= s.t0 - 0.05 && c.kind !== 'stopAll');
 
 // The promise "never a burst of late chords": every chord start the synth got is on the grid and
 // was sent no later than its grid time + 20 ms (JamController drops anything later and counts it
