@@ -147,42 +147,13 @@ void HttpSession::handle(Request&& req) {
       res.body() = ctx_.metrics.prometheus_text(g);
       return send(std::move(res));
     }
-    case Route::kPlan: {
-      if (method != http::verb::post) {
-        return send_error(405, ErrorKind::kMethodNotAllowed, "method: use POST", "POST");
-      }
-      if (!origin_allowed(ctx_, req)) {
-        return send_error(403, ErrorKind::kForbidden, "origin: cross-origin request refused");
-      }
-      if (refuse_if_rate_limited()) return;
-      auto self = shared_from_this();
-      ctx_.plan.handle(req.body(), std::nullopt, [self](PlanReply reply) {
-        // Runs on this thread (errors) or an inference worker: hop back to the strand.
-        net::post(self->stream_.get_executor(), [self, reply = std::move(reply)]() mutable {
-          std::string body = reply.status == 200 ? std::move(reply.body) : error_json(reply.error);
-          self->send_json(reply.status, std::move(body), reply.retry_after_s);
-        });
-      });
-      return;
-    }
-    case Route::kHarmonize: {
-      if (method != http::verb::post) {
-        return send_error(405, ErrorKind::kMethodNotAllowed, "method: use POST", "POST");
-      }
-      if (!origin_allowed(ctx_, req)) {
-        return send_error(403, ErrorKind::kForbidden, "origin: cross-origin request refused");
-      }
-      if (refuse_if_rate_limited()) return;
+    case Route::kPlan:
+      if (refuse_model_post(req)) return;
+      return ctx_.plan.handle(req.body(), std::nullopt, reply_on_strand());
+    case Route::kHarmonize:
+      if (refuse_model_post(req)) return;
       if (ctx_.harmonize == nullptr) return send_error(404, ErrorKind::kNotFound, "not found");
-      auto self = shared_from_this();
-      ctx_.harmonize->handle(req.body(), [self](PlanReply reply) {
-        net::post(self->stream_.get_executor(), [self, reply = std::move(reply)]() mutable {
-          std::string body = reply.status == 200 ? std::move(reply.body) : error_json(reply.error);
-          self->send_json(reply.status, std::move(body), reply.retry_after_s);
-        });
-      });
-      return;
-    }
+      return ctx_.harmonize->handle(req.body(), reply_on_strand());
     case Route::kJam: {
       http::response<http::string_body> res{http::status::upgrade_required, version_};
       res.set(http::field::upgrade, "websocket");
@@ -223,6 +194,28 @@ void HttpSession::serve_static(const Request& req) {
   res.set(http::field::cache_control, "no-cache");
   res.content_length(size);
   send(std::move(res));
+}
+
+bool HttpSession::refuse_model_post(const Request& req) {
+  if (req.method() != http::verb::post) {
+    send_error(405, ErrorKind::kMethodNotAllowed, "method: use POST", "POST");
+    return true;
+  }
+  if (!origin_allowed(ctx_, req)) {
+    send_error(403, ErrorKind::kForbidden, "origin: cross-origin request refused");
+    return true;
+  }
+  return refuse_if_rate_limited();
+}
+
+std::function<void(PlanReply)> HttpSession::reply_on_strand() {
+  return [self = shared_from_this()](PlanReply reply) {
+    // Runs on this thread (errors) or a worker thread: hop back to the connection's strand.
+    net::post(self->stream_.get_executor(), [self, reply = std::move(reply)]() mutable {
+      std::string body = reply.status == 200 ? std::move(reply.body) : error_json(reply.error);
+      self->send_json(reply.status, std::move(body), reply.retry_after_s);
+    });
+  };
 }
 
 bool HttpSession::refuse_if_rate_limited() {

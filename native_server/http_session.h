@@ -14,6 +14,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -45,6 +46,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // Takes a token from this connection's rate limit; when there is none, answers 429 with
   // Retry-After and returns true. For model-bound routes (/v1/plan).
   bool refuse_if_rate_limited();
+  // For the model-bound POST routes (/v1/plan, /v1/harmonize): answers 405 (not POST), 403
+  // (origin refused) or 429 (rate limit) and returns true; false when the request may proceed.
+  bool refuse_model_post(const Request& req);
+  // The endpoints' `done`: sends the reply as JSON from this connection's executor.
+  std::function<void(PlanReply)> reply_on_strand();
   void send_json(int status, std::string body, int retry_after_s = 0, const char* allow = nullptr);
   void send_error(int status, ErrorKind kind, std::string message, const char* allow = nullptr);
   template <class Response>
