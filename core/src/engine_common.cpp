@@ -35,6 +35,16 @@ Result<OutputHead> OutputHead::create(const WeightFile& weights, const std::stri
   return o;
 }
 
+void OutputHead::feed_logits(const float* x, int ldx, int n, bool all_positions,
+                             kernels::FloatBuffer& scratch, kernels::FloatBuffer& logits) const {
+  const int first = all_positions ? 0 : n - 1;
+  const size_t rows = static_cast<size_t>(n - first);
+  if (logits.size() < rows * ld_logits()) logits.assign(rows * ld_logits(), 0.0f);
+  if (scratch.size() < rows * ldx) scratch.assign(rows * ldx, 0.0f);
+  this->logits(x + static_cast<size_t>(first) * ldx, ldx, static_cast<int>(rows), n, scratch.data(),
+               logits.data());
+}
+
 void OutputHead::logits(const float* x, int ldx, int n, int fed, float* scratch,
                         float* logits) const {
   const int d = head_.f32.in;

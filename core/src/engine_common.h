@@ -37,6 +37,10 @@ class OutputHead {
   // logits[i * ld_logits() + v] for the n rows x[i * ldx ...]; `scratch` holds n * ldx floats.
   // `fed` is the size of the feed: the int8 head is used only for feeds of a few tokens.
   void logits(const float* x, int ldx, int n, int fed, float* scratch, float* logits) const;
+  // The logits after a feed of `n` rows of x (row stride ldx): every row when `all_positions`,
+  // else the last one only; grows `scratch` and `logits` as needed.
+  void feed_logits(const float* x, int ldx, int n, bool all_positions, kernels::FloatBuffer& scratch,
+                   kernels::FloatBuffer& logits) const;
 
  private:
   std::vector<float> norm_;

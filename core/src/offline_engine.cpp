@@ -37,11 +37,7 @@ struct OfflineEngine::Impl {
     }
     decoder.forward(x.data(), n, start, /*causal=*/true, options.parallel_for, options.n_tasks);
     position = start + n;
-    const int first = all_positions ? 0 : n - 1;
-    const size_t rows = static_cast<size_t>(n - first);
-    if (logits.size() < rows * head.ld_logits()) logits.assign(rows * head.ld_logits(), 0.0f);
-    head.logits(x.data() + static_cast<size_t>(first) * ld, ld, static_cast<int>(rows), n,
-                scratch.data(), logits.data());
+    head.feed_logits(x.data(), ld, n, all_positions, scratch, logits);
     return {};
   }
 };
