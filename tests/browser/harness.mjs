@@ -131,3 +131,18 @@ export function outputDir() {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Page init scripts (context.addInitScript(fn, arg)); they run in the page, before its scripts.
+// Seeds the app's saved settings unless the page already has some (a reload keeps the user's).
+export function seedSettings(settings) {
+  try {
+    if (!localStorage.getItem('realjam.settings')) localStorage.setItem('realjam.settings', JSON.stringify(settings));
+  } catch (e) { /* about:blank has no storage */ }
+}
+
+// Makes the browser refuse Web MIDI, as a user who denies the permission does.
+export function refuseMidi() {
+  Object.defineProperty(navigator, 'requestMIDIAccess', {
+    configurable: true, value: () => Promise.reject(new DOMException('denied', 'SecurityError')),
+  });
+}

@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { launchBrowser, outputDir, sleep, startServer } from './harness.mjs';
+import { launchBrowser, outputDir, refuseMidi, seedSettings, sleep, startServer } from './harness.mjs';
 import { decodePng } from './png.mjs';
 import { longTaskStats, makeTestSite, removeTestSite, watchLongTasks } from './site.mjs';
 
@@ -53,18 +53,6 @@ function fakeMidi() {
       if (input.onmidimessage) input.onmidimessage({ data: new Uint8Array(bytes), timeStamp: performance.now() });
     },
   };
-}
-
-function refuseMidi() {
-  Object.defineProperty(navigator, 'requestMIDIAccess', {
-    configurable: true, value: () => Promise.reject(new DOMException('denied', 'SecurityError')),
-  });
-}
-
-function seedSettings(settings) {
-  try {
-    if (!localStorage.getItem('realjam.settings')) localStorage.setItem('realjam.settings', JSON.stringify(settings));
-  } catch (e) { /* about:blank has no storage */ }
 }
 
 async function openApp(browser, url) {

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { launchBrowser, outputDir, sleep, startServer } from './harness.mjs';
+import { launchBrowser, outputDir, refuseMidi, seedSettings, sleep, startServer } from './harness.mjs';
 import { readSmf } from './smf.mjs';
 
 const SITE_DIR = process.env.JAM_SITE_DIR;
@@ -56,18 +56,6 @@ function fakeMidi() {
       return performance.now() + (t - ctx.currentTime) * 1000;
     },
   };
-}
-
-function refuseMidi() {
-  Object.defineProperty(navigator, 'requestMIDIAccess', {
-    configurable: true, value: () => Promise.reject(new DOMException('denied', 'SecurityError')),
-  });
-}
-
-function seedSettings(settings) {
-  try {
-    if (!localStorage.getItem('realjam.settings')) localStorage.setItem('realjam.settings', JSON.stringify(settings));
-  } catch (e) { /* about:blank has no storage */ }
 }
 
 async function openApp(browser, url) {

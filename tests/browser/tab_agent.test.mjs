@@ -24,7 +24,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { launchBrowser, sleep, startServer } from './harness.mjs';
+import { launchBrowser, seedSettings, sleep, startServer } from './harness.mjs';
 import { longTaskStats, makeTestSite, removeTestSite, watchLongTasks } from './site.mjs';
 
 const SITE_DIR = process.env.JAM_SITE_DIR;
@@ -46,12 +46,6 @@ function noGpuAdapter() {
   Object.defineProperty(navigator, 'gpu', {
     configurable: true, value: { requestAdapter: () => Promise.resolve(null) },
   });
-}
-
-function seedSettings(settings) {
-  try {
-    if (!localStorage.getItem('realjam.settings')) localStorage.setItem('realjam.settings', JSON.stringify(settings));
-  } catch (e) { /* about:blank has no storage */ }
 }
 
 // Longest gap between animation frames since the last reset (the page's own view of jank).
