@@ -107,6 +107,15 @@ struct Stats {
   uint64_t bytes = 0;
   uint64_t errors = 0;
   std::string first_error;
+
+  // Merges one connection's results (called once per connection thread).
+  void add(const std::vector<double>& lat, uint64_t n_bytes, uint64_t n_errors, const std::string& first) {
+    std::lock_guard lock(m);
+    latency_ms.insert(latency_ms.end(), lat.begin(), lat.end());
+    bytes += n_bytes;
+    errors += n_errors;
+    if (first_error.empty()) first_error = first;
+  }
 };
 
 void run_http(const Options& o, Stats& stats, Clock::time_point deadline) {
@@ -149,11 +158,7 @@ void run_http(const Options& o, Stats& stats, Clock::time_point deadline) {
     ++errors;
     first_error = e.what();
   }
-  std::lock_guard lock(stats.m);
-  stats.latency_ms.insert(stats.latency_ms.end(), lat.begin(), lat.end());
-  stats.bytes += bytes;
-  stats.errors += errors;
-  if (stats.first_error.empty()) stats.first_error = first_error;
+  stats.add(lat, bytes, errors, first_error);
 }
 
 void run_ws(const Options& o, Stats& stats, Clock::time_point deadline) {
@@ -189,11 +194,7 @@ void run_ws(const Options& o, Stats& stats, Clock::time_point deadline) {
     ++errors;
     first_error = e.what();
   }
-  std::lock_guard lock(stats.m);
-  stats.latency_ms.insert(stats.latency_ms.end(), lat.begin(), lat.end());
-  stats.bytes += bytes;
-  stats.errors += errors;
-  if (stats.first_error.empty()) stats.first_error = first_error;
+  stats.add(lat, bytes, errors, first_error);
 }
 
 
