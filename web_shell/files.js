@@ -127,11 +127,14 @@
       if (!ctx || !(audioTime >= 0)) return now;
       // offset = performance ms - audio s * 1000. A sample taken while the audio thread is late
       // overstates it, so keep the smallest sample of the last two seconds.
+      // Output-timestamp samples include the output latency and currentTime ones do not, so the two
+      // kinds are never mixed: once the context reports real output timestamps (shortly after it
+      // starts), the earlier currentTime samples are dropped.
       const ts = typeof ctx.getOutputTimestamp === 'function' ? ctx.getOutputTimestamp() : null;
-      const sample = ts && ts.performanceTime > 0 ? ts.performanceTime - ts.contextTime * 1000
-                                                  : now - ctx.currentTime * 1000;
-      this.offsets = (this.offsets || []).filter((o) => o.at > now - 2000);
-      this.offsets.push({ at: now, offset: sample });
+      const output = !!(ts && ts.performanceTime > 0);
+      const sample = output ? ts.performanceTime - ts.contextTime * 1000 : now - ctx.currentTime * 1000;
+      this.offsets = (this.offsets || []).filter((o) => o.at > now - 2000 && (o.output || !output));
+      this.offsets.push({ at: now, offset: sample, output });
       const offset = Math.min(...this.offsets.map((o) => o.offset));
       return Math.max(now, offset + audioTime * 1000);
     }
