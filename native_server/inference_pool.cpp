@@ -44,14 +44,14 @@ void InferencePool::stop() {
   }
 }
 
-size_t InferencePool::pick(const PlanRequest& request) const {
-  if (request.session) return std::hash<std::string>{}(*request.session) % workers_.size();
+size_t InferencePool::shortest_queue() const {
   size_t best = 0;
   size_t best_depth = SIZE_MAX;
   for (size_t i = 0; i < workers_.size(); ++i) {
     std::lock_guard lock(workers_[i]->mutex);
-    if (workers_[i]->waiting < best_depth) {
-      best_depth = workers_[i]->waiting;
+    const size_t load = workers_[i]->waiting + (workers_[i]->running ? 1 : 0);
+    if (load < best_depth) {
+      best_depth = load;
       best = i;
     }
   }
@@ -59,13 +59,32 @@ size_t InferencePool::pick(const PlanRequest& request) const {
 }
 
 bool InferencePool::submit(PlanRequest request, Done done) {
-  Worker& w = *workers_[pick(request)];
-  std::lock_guard lock(w.mutex);
-  if (w.stopping || w.waiting >= config_.queue_depth) return false;
-  w.queue.push_back(Job{std::move(request), std::move(done), {}});
-  ++w.waiting;
-  w.wake.notify_one();
+  const std::string session = request.session.value_or("");
+  std::lock_guard sessions_lock(sessions_mutex_);  // held so two jobs of a session pick alike
+  size_t index = 0;
+  auto it = session.empty() ? in_flight_.end() : in_flight_.find(session);
+  index = it != in_flight_.end() ? it->second.worker : shortest_queue();
+  Worker& w = *workers_[index];
+  {
+    std::lock_guard lock(w.mutex);
+    if (w.stopping || w.waiting >= config_.queue_depth) return false;
+    w.queue.push_back(Job{std::move(request), std::move(done), {}});
+    ++w.waiting;
+    w.wake.notify_one();
+  }
+  if (!session.empty()) {
+    InFlight& f = in_flight_[session];
+    f.worker = index;
+    ++f.jobs;
+  }
   return true;
+}
+
+void InferencePool::finished(const std::string& session) {
+  if (session.empty()) return;
+  std::lock_guard lock(sessions_mutex_);
+  auto it = in_flight_.find(session);
+  if (it != in_flight_.end() && --it->second.jobs <= 0) in_flight_.erase(it);
 }
 
 void InferencePool::end_session(std::string session) {
@@ -95,7 +114,7 @@ void InferencePool::run(Worker& w) {
       if (w.stopping) return;
       job = std::move(w.queue.front());
       w.queue.pop_front();
-      if (job.end_session.empty()) --w.waiting;
+      if (job.end_session.empty()) --w.waiting, w.running = true;
     }
     if (!job.end_session.empty()) {
       w.service->end_session(job.end_session);
@@ -107,6 +126,11 @@ void InferencePool::run(Worker& w) {
     } catch (const std::exception& e) {
       outcome.status = 500;
       outcome.error = std::string("planner: ") + e.what();
+    }
+    finished(job.request.session.value_or(""));
+    {
+      std::lock_guard lock(w.mutex);
+      w.running = false;
     }
     job.done(std::move(outcome));
   }

@@ -5,8 +5,10 @@
 //   bool queued = pool.submit(std::move(request), [](jam::PlanOutcome o) { /* worker thread */ });
 //   if (!queued) reply_503();
 //
-// Routing: a request with a `session` always goes to worker hash(session) % workers (so the
-// service may keep per-session state); one without goes to the worker with the shortest queue.
+// Routing: a request goes to the worker with the shortest queue, except that a request whose
+// `session` already has a job queued or running goes to that job's worker, so one session's
+// requests are planned in the order they arrived. (Services share their KV state through one
+// prefix cache, so a session needs no fixed worker.)
 // A worker's queue holds at most `queue_depth` waiting jobs; submit() refuses beyond that.
 // submit(), end_session() and queue_depth() may be called from any thread. `done` runs on the
 // worker thread, exactly once per accepted job, unless the pool is stopped first (then jobs
@@ -21,6 +23,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "plan_service.h"
@@ -67,11 +70,21 @@ class InferencePool {
     std::condition_variable wake;
     std::deque<Job> queue;
     size_t waiting = 0;  // plan jobs in `queue` (control jobs do not count)
+    bool running = false;  // a plan job is being planned
     bool stopping = false;
     std::thread thread;
   };
   void run(Worker& w);
-  size_t pick(const PlanRequest& request) const;
+  size_t shortest_queue() const;
+  void finished(const std::string& session);
+
+  // Sessions with jobs queued or running: their worker and how many jobs.
+  struct InFlight {
+    size_t worker = 0;
+    int jobs = 0;
+  };
+  mutable std::mutex sessions_mutex_;
+  std::unordered_map<std::string, InFlight> in_flight_;
 
   InferencePoolConfig config_;
   std::string service_name_;

@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
   if (ec) return fail("--host: '" + options.host + "' is not an IP address");
 
   // The planner behind /v1/plan: the ReaLJam planner over the native engines (plan_service.h).
-  jam::PlanServiceFactory factory = jam::make_planner_factory();
+  jam::PlanServiceFactory factory = jam::make_planner_factory({.cache_entries = options.cache_entries});
 
   jam::Metrics metrics;
   std::unique_ptr<jam::InferencePool> pool;

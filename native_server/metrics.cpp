@@ -55,6 +55,15 @@ void Metrics::observe(Route r, double seconds) {
   h.sum_ns.fetch_add(static_cast<uint64_t>(seconds > 0 ? seconds * 1e9 : 0), kRelaxed);
 }
 
+void Metrics::on_plan(const PlanStats& stats) {
+  if (stats.tokens_fed == 0 && stats.tokens_reused == 0) return;  // the planner never ran
+  plans_.fetch_add(1, kRelaxed);
+  if (stats.cache_hit) cache_hits_.fetch_add(1, kRelaxed);
+  if (stats.warm_start) warm_starts_.fetch_add(1, kRelaxed);
+  tokens_fed_.fetch_add(static_cast<uint64_t>(stats.tokens_fed), kRelaxed);
+  tokens_reused_.fetch_add(static_cast<uint64_t>(stats.tokens_reused), kRelaxed);
+}
+
 void Metrics::on_websocket_open() {
   websockets_open_.fetch_add(1, kRelaxed);
   websockets_total_.fetch_add(1, kRelaxed);
@@ -106,10 +115,26 @@ std::string Metrics::prometheus_text(const MetricsGauges& g) const {
   out += "# HELP jam_inference_workers Inference workers (one model instance each).\n";
   out += "# TYPE jam_inference_workers gauge\n";
   out += "jam_inference_workers " + std::to_string(g.workers) + "\n";
-  out += "# HELP jam_planner_cache_hit_ratio KV-cache reuse across requests (0 until the model "
-         "planner reports it).\n";
+  const uint64_t plans = plans_.load(kRelaxed), hits = cache_hits_.load(kRelaxed);
+  const uint64_t fed = tokens_fed_.load(kRelaxed), reused = tokens_reused_.load(kRelaxed);
+  out += "# HELP jam_planner_plans_total Planner runs (plans that reached a model).\n";
+  out += "# TYPE jam_planner_plans_total counter\n";
+  out += "jam_planner_plans_total " + std::to_string(plans) + "\n";
+  out += "# HELP jam_planner_cache_hits_total Plans that started from a cached KV prefix.\n";
+  out += "# TYPE jam_planner_cache_hits_total counter\n";
+  out += "jam_planner_cache_hits_total " + std::to_string(hits) + "\n";
+  out += "# HELP jam_planner_cache_hit_ratio Share of plans that started from a cached KV prefix.\n";
   out += "# TYPE jam_planner_cache_hit_ratio gauge\n";
-  out += "jam_planner_cache_hit_ratio 0\n";
+  out += "jam_planner_cache_hit_ratio " +
+         number(plans ? static_cast<double>(hits) / static_cast<double>(plans) : 0.0) + "\n";
+  out += "# HELP jam_planner_tokens_total Model positions per plan: fed through the model, or reused "
+         "from the prefix cache.\n";
+  out += "# TYPE jam_planner_tokens_total counter\n";
+  out += "jam_planner_tokens_total{source=\"fed\"} " + std::to_string(fed) + "\n";
+  out += "jam_planner_tokens_total{source=\"reused\"} " + std::to_string(reused) + "\n";
+  out += "# HELP jam_planner_warm_starts_total Silence periods harmonized by the offline model.\n";
+  out += "# TYPE jam_planner_warm_starts_total counter\n";
+  out += "jam_planner_warm_starts_total " + std::to_string(warm_starts_.load(kRelaxed)) + "\n";
   out += "# HELP jam_websocket_sessions Open WebSocket sessions.\n";
   out += "# TYPE jam_websocket_sessions gauge\n";
   out += "jam_websocket_sessions " + std::to_string(websockets_open_.load(kRelaxed)) + "\n";

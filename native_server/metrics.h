@@ -15,6 +15,8 @@
 #include <string>
 #include <string_view>
 
+#include "jam/planner.h"
+
 namespace jam {
 
 enum class Route : int { kStatic, kHealthz, kModels, kMetrics, kPlan, kJam, kHarmonize, kOther, kCount };
@@ -49,6 +51,7 @@ class Metrics {
   void on_request(Route r);
   void on_error(ErrorKind k);
   void observe(Route r, double seconds);  // request latency (received -> response queued)
+  void on_plan(const PlanStats& stats);  // one planner run (any outcome)
   void on_websocket_open();
   void on_websocket_close();
   uint64_t requests(Route r) const;
@@ -65,6 +68,8 @@ class Metrics {
   std::array<std::atomic<uint64_t>, kRoutes> requests_{};
   std::array<std::atomic<uint64_t>, kKinds> errors_{};
   std::array<Histogram, kRoutes> latency_{};
+  std::atomic<uint64_t> plans_{0}, cache_hits_{0}, warm_starts_{0};
+  std::atomic<uint64_t> tokens_fed_{0}, tokens_reused_{0};
   std::atomic<int64_t> websockets_open_{0};
   std::atomic<uint64_t> websockets_total_{0};
 };

@@ -51,6 +51,7 @@ void PlanEndpoint::handle(std::string_view body, const std::optional<std::string
   auto shared_done = std::make_shared<Done>(std::move(done));
   Metrics& metrics = metrics_;
   bool queued = pool_.submit(std::move(request), [shared_done, start, &metrics, session](PlanOutcome o) {
+    metrics.on_plan(o.stats);
     if (o.status != 200) {
       metrics.on_error(o.status == 503 ? ErrorKind::kBusy : ErrorKind::kInternal);
       (*shared_done)({o.status, "", o.error.empty() ? "planner: failed" : o.error, 0, session});

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "jam/planner.h"
 #include "jam/protocol.h"
 
 namespace jam {
@@ -31,6 +32,7 @@ struct PlanOutcome {
   int status = 200;
   PlanResponse response;
   std::string error;
+  PlanStats stats;  // how the planner served it (for /metrics); zero when it never ran
 };
 
 class PlanService {

@@ -1,5 +1,6 @@
 #include "planner_plan_service.h"
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -12,10 +13,14 @@ namespace jam {
 
 namespace {
 
-// Bundles parsed once, shared by all workers (immutable after load).
+// Bundles parsed once, shared by all workers (immutable after load), and one prefix cache per
+// online model shared by all workers (thread-safe; it also holds the one copy of the weights).
 struct SharedBundles {
   std::mutex mu;
   std::map<std::string, std::shared_ptr<const ModelBundle>> by_id;
+  std::map<std::string, std::shared_ptr<PrefixCache>> caches;
+  std::shared_ptr<std::mutex> cache_mutex = std::make_shared<std::mutex>();  // guards the caches
+  PlannerServiceOptions options;
 
   std::shared_ptr<const ModelBundle> get(const ModelInfo& info) {
     std::lock_guard lock(mu);
@@ -43,8 +48,23 @@ class PlannerPlanService final : public PlanService {
         if (o->vocab.hash() != online->vocab.hash()) continue;
         if (!offline || o->id == "offline") offline = o;
       }
-      auto stack = PlanningStack::create(online, offline, {});
+      PlanningStackConfig config;
+      config.cache.max_entries = bundles_->options.cache_entries;
+      config.cache.guard = [mu = bundles_->cache_mutex](const std::function<void()>& critical) {
+        std::lock_guard lock(*mu);
+        critical();
+      };
+      std::shared_ptr<PrefixCache> cache;
+      {
+        std::lock_guard lock(bundles_->mu);
+        cache = bundles_->caches[m.id];
+      }
+      auto stack = PlanningStack::create(online, offline, config, cache);
       if (!stack) throw std::runtime_error("model " + m.id + ": " + stack.error());
+      if (!cache) {
+        std::lock_guard lock(bundles_->mu);
+        bundles_->caches[m.id] = (*stack)->shared_cache();
+      }
       stacks_[m.id] = std::move(*stack);
     }
   }
@@ -58,6 +78,7 @@ class PlannerPlanService final : public PlanService {
       return out;
     }
     auto r = it->second->plan_sync(request);
+    out.stats = it->second->planner().last_stats();
     if (!r) {
       // Grammar problems in the echoed stream are the client's; anything else is ours.
       const bool client = r.error().rfind("chord_tokens", 0) == 0 || r.error().rfind("plan needs", 0) == 0;
@@ -79,8 +100,9 @@ class PlannerPlanService final : public PlanService {
 
 }  // namespace
 
-PlanServiceFactory make_planner_factory() {
+PlanServiceFactory make_planner_factory(PlannerServiceOptions options) {
   auto bundles = std::make_shared<SharedBundles>();
+  bundles->options = options;
   return [bundles](const ModelRegistry& models, int) -> std::unique_ptr<PlanService> {
     return std::make_unique<PlannerPlanService>(models, bundles);
   };

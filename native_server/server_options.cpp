@@ -25,7 +25,9 @@ std::string server_usage() {
          "  --web DIR              static files (the built web app) served at / (default: none)\n"
          "  --threads N            I/O threads (default 1)\n"
          "  --workers N            inference workers, one model instance each (default 1)\n"
-         "  --queue-depth N        waiting plan requests per worker before 503 (default 8)\n"
+         "  --queue-depth N        waiting plan requests per worker before 503 (default 16)\n"
+         "  --cache-entries N      KV states kept per online model, shared by the workers: one\n"
+         "                         per live session plus spare (default 48, ~7 MB each)\n"
          "  --request-timeout S    seconds to receive a whole HTTP request (default 15)\n"
          "  --ws-idle-timeout S    seconds of WebSocket silence before closing (default 60)\n"
          "  --allow-origin ORIGIN  a browser origin (http[s]://host[:port]) allowed to use\n"
@@ -87,6 +89,9 @@ Result<ServerOptions> parse_server_options(int argc, const char* const* argv) {
     } else if (arg == "--queue-depth") {
       if (!need_value() || !parse_int(value, 1, 10000, n)) return bad("needs 1..10000");
       o.queue_depth = static_cast<int>(n);
+    } else if (arg == "--cache-entries") {
+      if (!need_value() || !parse_int(value, 1, 4096, n)) return bad("needs 1..4096");
+      o.cache_entries = static_cast<int>(n);
     } else if (arg == "--request-timeout") {
       if (!need_value() || !parse_int(value, 1, 3600, n)) return bad("needs 1..3600 seconds");
       o.request_timeout_s = static_cast<int>(n);

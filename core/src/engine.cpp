@@ -1,6 +1,7 @@
 #include "jam/engine.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "engine_common.h"
 #include "transformer.h"
@@ -11,8 +12,8 @@ struct Engine::Impl {
   ModelConfig config;
   EngineOptions options;
   detail::TransformerStack stack;
-  detail::Embedding embedding;
-  detail::OutputHead head;
+  std::shared_ptr<const detail::Embedding> embedding;  // shared with fork()s
+  std::shared_ptr<const detail::OutputHead> head;
   kernels::FloatBuffer x, scratch, logits;
   int position = 0;
 
@@ -24,10 +25,10 @@ struct Engine::Impl {
     const int n = static_cast<int>(tokens.size());
     const int ld = stack.ld();
     position = start;
-    for (int t = 0; t < n; ++t) embedding.lookup(tokens[t], x.data() + static_cast<size_t>(t) * ld);
+    for (int t = 0; t < n; ++t) embedding->lookup(tokens[t], x.data() + static_cast<size_t>(t) * ld);
     stack.forward(x.data(), n, start, /*causal=*/true, options.parallel_for, options.n_tasks);
     position = start + n;
-    head.feed_logits(x.data(), ld, n, all_positions, scratch, logits);
+    head->feed_logits(x.data(), ld, n, all_positions, scratch, logits);
     return {};
   }
 };
@@ -49,9 +50,20 @@ Result<Engine> Engine::create(const WeightFile& weights, EngineOptions options) 
   Result<detail::OutputHead> head = detail::OutputHead::create(weights, "norm", int8);
   if (!head) return Error{head.error()};
   impl->stack = std::move(*stack);
-  impl->embedding = std::move(*emb);
-  impl->head = std::move(*head);
+  impl->embedding = std::make_shared<const detail::Embedding>(std::move(*emb));
+  impl->head = std::make_shared<const detail::OutputHead>(std::move(*head));
   impl->options = std::move(options);
+  impl->x.assign(static_cast<size_t>(impl->stack.capacity()) * impl->stack.ld(), 0.0f);
+  return Engine(std::move(impl));
+}
+
+Engine Engine::fork() const {
+  auto impl = std::make_unique<Impl>();
+  impl->config = impl_->config;
+  impl->options = impl_->options;
+  impl->stack = impl_->stack.fresh();
+  impl->embedding = impl_->embedding;
+  impl->head = impl_->head;
   impl->x.assign(static_cast<size_t>(impl->stack.capacity()) * impl->stack.ld(), 0.0f);
   return Engine(std::move(impl));
 }
@@ -77,7 +89,7 @@ Result<std::span<const float>> Engine::feed_sync(std::span<const int32_t> tokens
 Result<std::vector<float>> Engine::feed_all_logits(std::span<const int32_t> tokens, int start) {
   if (Status s = impl_->run(tokens, start, true); !s) return Error{s.error()};
   const size_t v = static_cast<size_t>(impl_->config.vocab_size);
-  const size_t ld = static_cast<size_t>(impl_->head.ld_logits());
+  const size_t ld = static_cast<size_t>(impl_->head->ld_logits());
   std::vector<float> out(tokens.size() * v);
   for (size_t t = 0; t < tokens.size(); ++t)
     std::copy_n(impl_->logits.data() + t * ld, v, out.data() + t * v);

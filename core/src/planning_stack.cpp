@@ -2,6 +2,9 @@
 
 #include "jam/engine.h"
 #include "jam/offline_engine.h"
+#include "jam/protocol.h"
+
+#include <algorithm>
 
 namespace jam {
 
@@ -23,9 +26,15 @@ Result<ModelBundle> ModelBundle::parse(std::string id, std::string_view vocab_js
   return b;
 }
 
+int PlanningStack::positions_needed(const PlannerConfig& planner) {
+  // The window holds at most max_history_frames frames before F (planner.cpp), plus the
+  // protocol's largest lookahead: BOS + two tokens per frame.
+  return 1 + 2 * (planner.max_history_frames + ProtocolLimits{}.max_lookahead);
+}
+
 Result<std::unique_ptr<PlanningStack>> PlanningStack::create(
     std::shared_ptr<const ModelBundle> online, std::shared_ptr<const ModelBundle> offline,
-    PlanningStackConfig config) {
+    PlanningStackConfig config, std::shared_ptr<PrefixCache> shared_cache) {
   using R = Result<std::unique_ptr<PlanningStack>>;
   if (!online || online->config().offline())
     return R::fail("planning needs an online model");
@@ -34,20 +43,29 @@ Result<std::unique_ptr<PlanningStack>> PlanningStack::create(
   EngineOptions opts;
   opts.parallel_for = config.parallel_for;
   opts.n_tasks = config.n_tasks;
-  // Check once that an engine can be built, so the factory below cannot fail later.
-  if (auto probe = Engine::create(*online->weights, opts); !probe)
-    return R::fail(online->id + ": " + probe.error());
-  s->cache_ = std::make_unique<PrefixCache>(
-      [online, opts]() -> std::unique_ptr<SequenceModel> {
-        auto e = Engine::create(*online->weights, opts);
-        return e ? std::make_unique<Engine>(std::move(*e)) : nullptr;
-      },
-      config.cache);
+  if (shared_cache) {
+    s->cache_ = std::move(shared_cache);
+  } else {
+    // One engine owns the packed weights; every cache entry is a fork() of it (its own KV cache,
+    // sized for the planner's window rather than the model's max_len).
+    opts.capacity = std::min(online->config().max_len, positions_needed(config.planner));
+    auto proto = Engine::create(*online->weights, opts);
+    if (!proto) return R::fail(online->id + ": " + proto.error());
+    auto shared = std::make_shared<const Engine>(std::move(*proto));
+    s->cache_ = std::make_shared<PrefixCache>(
+        [shared]() -> std::unique_ptr<SequenceModel> {
+          return std::make_unique<Engine>(shared->fork());
+        },
+        config.cache);
+  }
   if (offline) {
     if (!offline->config().offline()) return R::fail(offline->id + " is not an offline model");
     if (offline->vocab.hash() != online->vocab.hash())
       return R::fail(offline->id + " and " + online->id + " use different vocabularies");
-    auto e = OfflineEngine::create(*offline->weights, opts);
+    EngineOptions offline_opts;
+    offline_opts.parallel_for = config.parallel_for;
+    offline_opts.n_tasks = config.n_tasks;
+    auto e = OfflineEngine::create(*offline->weights, offline_opts);
     if (!e) return R::fail(offline->id + ": " + e.error());
     s->offline_ = offline;
     s->offline_engine_ = std::make_unique<OfflineEngine>(std::move(*e));

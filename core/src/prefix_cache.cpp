@@ -20,22 +20,48 @@ size_t common_prefix(std::span<const int32_t> a, const std::vector<int32_t>& b) 
 
 }  // namespace
 
+// Runs f() under the host's guard (if any) and returns its result.
+template <class F>
+auto PrefixCache::guarded(F f) const {
+  if (!config_.guard) return f();
+  decltype(f()) out{};
+  config_.guard([&] { out = f(); });
+  return out;
+}
+
 PrefixCache::Entry* PrefixCache::acquire(std::span<const int32_t> context,
                                          const std::string& session) {
+  return guarded([&] { return acquire_locked(context, session); });
+}
+
+PrefixCache::Entry* PrefixCache::acquire_locked(std::span<const int32_t> context,
+                                                const std::string& session) {
+  // A named session keeps to its own entry: taking another session's entry for a short shared
+  // prefix (BOS and a common first chord) would make two sessions overwrite each other on every
+  // request. Another entry is taken only for a long shared prefix (e.g. a reconnection under a
+  // new id) or by anonymous requests.
+  Entry* own = nullptr;
+  size_t own_len = 0;
   Entry* best = nullptr;
   size_t best_len = 0;
   for (auto& e : entries_) {
     if (e->in_use) continue;
     const size_t len = common_prefix(context, e->tokens);
+    if (!session.empty() && e->session == session && (!own || len > own_len))
+      own = e.get(), own_len = len;
     const bool better = !best || len > best_len ||
-                        (len == best_len && (e->session == session) > (best->session == session)) ||
-                        (len == best_len && (e->session == session) == (best->session == session) &&
-                         e->last_used > best->last_used);
+                        (len == best_len && e->last_used > best->last_used);
     if (better) best = e.get(), best_len = len;
   }
-  // A prefix of BOS alone is no reuse: take a new entry, or evict the least recently used one.
-  if (!best || best_len <= 1) {
+  const size_t min_foreign = session.empty() ? 2 : static_cast<size_t>(config_.min_shared_prefix);
+  if (own && own_len + static_cast<size_t>(config_.min_shared_prefix) > best_len) {
+    best = own;
+    best_len = own_len;
+  } else if (best && best_len < min_foreign) {
     best = nullptr;
+  }
+  if (!best) {
+    // No reuse: take a new entry, or evict the least recently used one.
     best_len = 0;
     if (static_cast<int>(entries_.size()) < config_.max_entries) {
       auto e = std::make_unique<Entry>();
@@ -57,10 +83,32 @@ PrefixCache::Entry* PrefixCache::acquire(std::span<const int32_t> context,
 }
 
 void PrefixCache::release(Entry* entry) {
-  if (entry) entry->in_use = false;
+  guarded([&] {
+    if (entry) entry->in_use = false;
+    return 0;
+  });
+}
+
+int PrefixCache::size() const {
+  return guarded([&] { return static_cast<int>(entries_.size()); });
+}
+
+uint64_t PrefixCache::hits() const {
+  return guarded([&] { return hits_; });
+}
+
+uint64_t PrefixCache::misses() const {
+  return guarded([&] { return misses_; });
 }
 
 void PrefixCache::clear() {
+  guarded([&] {
+    clear_locked();
+    return 0;
+  });
+}
+
+void PrefixCache::clear_locked() {
   for (auto& e : entries_) {
     e->model->reset();
     e->tokens.clear();

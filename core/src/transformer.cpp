@@ -64,6 +64,7 @@ Result<TransformerStack> TransformerStack::create(const WeightFile& weights,
   s.capacity_ = capacity;
   s.eps_ = c.norm_eps;
   const int d = s.d_, ff = s.d_ff_;
+  auto shared = std::make_shared<Shared>();
   for (int i = 0; i < n_layers; ++i) {
     const std::string p = prefix + "layers." + std::to_string(i) + ".";
     const Tensor* t[9];
@@ -72,7 +73,7 @@ Result<TransformerStack> TransformerStack::create(const WeightFile& weights,
       t[j] = weights.find(p + names[j]);
       if (!t[j]) return Error{"engine: missing tensor \"" + p + names[j] + "\""};
     }
-    Layer layer;
+    LayerWeights layer;
     layer.attn_norm = t[0]->data;
     layer.mlp_norm = t[5]->data;
     layer.wqkv.f32 = kernels::pack_rows(
@@ -84,39 +85,58 @@ Result<TransformerStack> TransformerStack::create(const WeightFile& weights,
     add_int8_copy(layer.wo, int8, t[4]->quantized);
     add_int8_copy(layer.w13, int8, t[6]->quantized && t[8]->quantized);
     add_int8_copy(layer.w2, int8, t[7]->quantized);
-    layer.k_cache.assign(
-        static_cast<size_t>(s.n_heads_) * n_panels(capacity) * s.head_dim_ * kPanel, 0.0f);
-    layer.v_cache.assign(
-        static_cast<size_t>(s.n_heads_) * n_panels(s.head_dim_) * capacity * kPanel, 0.0f);
-    s.layers_.push_back(std::move(layer));
+    shared->layers.push_back(std::move(layer));
   }
   // RoPE tables in double precision (as training/model.py computes them), stored as float.
   const int half = s.head_dim_ / 2;
-  s.rope_cos_.resize(static_cast<size_t>(capacity) * half);
-  s.rope_sin_.resize(static_cast<size_t>(capacity) * half);
+  shared->rope_cos.resize(static_cast<size_t>(capacity) * half);
+  shared->rope_sin.resize(static_cast<size_t>(capacity) * half);
   for (int i = 0; i < half; ++i) {
     const double inv_freq =
         1.0 / std::pow(static_cast<double>(c.rope_theta), 2.0 * i / s.head_dim_);
     for (int pos = 0; pos < capacity; ++pos) {
       const double angle = pos * inv_freq;
-      s.rope_cos_[static_cast<size_t>(pos) * half + i] = static_cast<float>(std::cos(angle));
-      s.rope_sin_[static_cast<size_t>(pos) * half + i] = static_cast<float>(std::sin(angle));
+      shared->rope_cos[static_cast<size_t>(pos) * half + i] = static_cast<float>(std::cos(angle));
+      shared->rope_sin[static_cast<size_t>(pos) * half + i] = static_cast<float>(std::sin(angle));
     }
   }
+  s.shared_ = std::move(shared);
+  s.allocate_caches();
   return s;
 }
 
+TransformerStack TransformerStack::fresh() const {
+  TransformerStack s;
+  s.d_ = d_;
+  s.n_heads_ = n_heads_;
+  s.head_dim_ = head_dim_;
+  s.d_ff_ = d_ff_;
+  s.capacity_ = capacity_;
+  s.eps_ = eps_;
+  s.shared_ = shared_;
+  s.allocate_caches();
+  return s;
+}
+
+void TransformerStack::allocate_caches() {
+  caches_.resize(shared_->layers.size());
+  for (LayerCache& c : caches_) {
+    c.k.assign(static_cast<size_t>(n_heads_) * n_panels(capacity_) * head_dim_ * kPanel, 0.0f);
+    c.v.assign(static_cast<size_t>(n_heads_) * n_panels(head_dim_) * capacity_ * kPanel, 0.0f);
+  }
+}
+
 void TransformerStack::resize_scratch(int n) {
-  if (n <= scratch_rows_) return;
-  scratch_rows_ = n;
+  thread_local Scratch scratch;
+  sc_ = &scratch;
   const size_t rows = static_cast<size_t>(n);
-  ensure(xn_, rows * ld());
-  ensure(qkv_, rows * round_up_panel(3 * d_));
-  ensure(attn_, rows * ld());
-  ensure(h13_, rows * round_up_panel(2 * d_ff_));
-  ensure(gate_, rows * round_up_panel(d_ff_));
-  ensure(scores_, static_cast<size_t>(n_heads_) * kQueryBlock * round_up_panel(capacity_));
-  ensure(head_out_, static_cast<size_t>(n_heads_) * kQueryBlock * round_up_panel(head_dim_));
+  ensure(sc_->xn, rows * ld());
+  ensure(sc_->qkv, rows * round_up_panel(3 * d_));
+  ensure(sc_->attn, rows * ld());
+  ensure(sc_->h13, rows * round_up_panel(2 * d_ff_));
+  ensure(sc_->gate, rows * round_up_panel(d_ff_));
+  ensure(sc_->scores, static_cast<size_t>(n_heads_) * kQueryBlock * round_up_panel(capacity_));
+  ensure(sc_->head_out, static_cast<size_t>(n_heads_) * kQueryBlock * round_up_panel(head_dim_));
 }
 
 void TransformerStack::matmul(const ParallelFor& pf, int n_tasks, const float* x, int ldx, int n,
@@ -150,21 +170,23 @@ void TransformerStack::forward_chunk(float* x, int n, int start, bool causal,
   const int hd = head_dim_, half = head_dim_ / 2, kp = n_panels(capacity_),
             vp = n_panels(head_dim_);
   const float q_scale = 1.0f / std::sqrt(static_cast<float>(hd));
-  for (Layer& layer : layers_) {
+  for (size_t li = 0; li < caches_.size(); ++li) {
+    const LayerWeights& layer = shared_->layers[li];
+    LayerCache& cache = caches_[li];
     for_ranges(pf, n_tasks, n, 16, [&](int r0, int r1) {
       for (int t = r0; t < r1; ++t)
         kernels::rmsnorm(x + static_cast<size_t>(t) * ldx, layer.attn_norm.data(), d_, eps_,
-                         xn_.data() + static_cast<size_t>(t) * ldx);
+                         sc_->xn.data() + static_cast<size_t>(t) * ldx);
     });
-    matmul(pf, n_tasks, xn_.data(), ldx, n, layer.wqkv, qkv_.data(), ld_qkv, false);
+    matmul(pf, n_tasks, sc_->xn.data(), ldx, n, layer.wqkv, sc_->qkv.data(), ld_qkv, false);
 
     // RoPE on q and k, fold the attention scale into q, append k and v to the cache.
     for_ranges(pf, n_tasks, n, 16, [&](int r0, int r1) {
       for (int t = r0; t < r1; ++t) {
         const int pos = start + t;
-        const float* cs = rope_cos_.data() + static_cast<size_t>(pos) * half;
-        const float* sn = rope_sin_.data() + static_cast<size_t>(pos) * half;
-        float* q = qkv_.data() + static_cast<size_t>(t) * ld_qkv;
+        const float* cs = shared_->rope_cos.data() + static_cast<size_t>(pos) * half;
+        const float* sn = shared_->rope_sin.data() + static_cast<size_t>(pos) * half;
+        float* q = sc_->qkv.data() + static_cast<size_t>(t) * ld_qkv;
         float* k = q + d_;
         const float* v = q + 2 * d_;
         for (int h = 0; h < n_heads_; ++h) {
@@ -177,48 +199,48 @@ void TransformerStack::forward_chunk(float* x, int n, int start, bool causal,
             kh[i] = k1 * cs[i] - k2 * sn[i];
             kh[i + half] = k2 * cs[i] + k1 * sn[i];
           }
-          float* kc = layer.k_cache.data() +
+          float* kc = cache.k.data() +
                       (static_cast<size_t>(h) * kp + pos / kPanel) * hd * kPanel + pos % kPanel;
           for (int j = 0; j < hd; ++j) kc[static_cast<size_t>(j) * kPanel] = kh[j];
           for (int j = 0; j < hd; ++j)
-            layer.v_cache[((static_cast<size_t>(h) * vp + j / kPanel) * capacity_ + pos) * kPanel +
+            cache.v[((static_cast<size_t>(h) * vp + j / kPanel) * capacity_ + pos) * kPanel +
                           j % kPanel] = v[h * hd + j];
         }
       }
     });
-    attention(layer, n, start, causal, pf);
-    matmul(pf, n_tasks, attn_.data(), ldx, n, layer.wo, x, ldx, true);
+    attention(cache, n, start, causal, pf);
+    matmul(pf, n_tasks, sc_->attn.data(), ldx, n, layer.wo, x, ldx, true);
 
     for_ranges(pf, n_tasks, n, 16, [&](int r0, int r1) {
       for (int t = r0; t < r1; ++t)
         kernels::rmsnorm(x + static_cast<size_t>(t) * ldx, layer.mlp_norm.data(), d_, eps_,
-                         xn_.data() + static_cast<size_t>(t) * ldx);
+                         sc_->xn.data() + static_cast<size_t>(t) * ldx);
     });
-    matmul(pf, n_tasks, xn_.data(), ldx, n, layer.w13, h13_.data(), ld_13, false);
+    matmul(pf, n_tasks, sc_->xn.data(), ldx, n, layer.w13, sc_->h13.data(), ld_13, false);
     for_ranges(pf, n_tasks, n, 16, [&](int r0, int r1) {
       for (int t = r0; t < r1; ++t) {
-        const float* h = h13_.data() + static_cast<size_t>(t) * ld_13;
-        kernels::swiglu(h, h + d_ff_, gate_.data() + static_cast<size_t>(t) * ld_g, d_ff_);
+        const float* h = sc_->h13.data() + static_cast<size_t>(t) * ld_13;
+        kernels::swiglu(h, h + d_ff_, sc_->gate.data() + static_cast<size_t>(t) * ld_g, d_ff_);
       }
     });
-    matmul(pf, n_tasks, gate_.data(), ld_g, n, layer.w2, x, ldx, true);
+    matmul(pf, n_tasks, sc_->gate.data(), ld_g, n, layer.w2, x, ldx, true);
   }
 }
 
-void TransformerStack::attention(Layer& layer, int n, int start, bool causal,
+void TransformerStack::attention(const LayerCache& cache, int n, int start, bool causal,
                                  const ParallelFor& pf) {
   const int hd = head_dim_, kp = n_panels(capacity_), vp = n_panels(head_dim_);
   const int ld_qkv = round_up_panel(3 * d_), ld_s = round_up_panel(capacity_),
             ld_o = round_up_panel(head_dim_);
   auto head = [&](int h) {
-    float* scores = scores_.data() + static_cast<size_t>(h) * kQueryBlock * ld_s;
-    float* out = head_out_.data() + static_cast<size_t>(h) * kQueryBlock * ld_o;
-    const float* kc = layer.k_cache.data() + static_cast<size_t>(h) * kp * hd * kPanel;
-    const float* vc = layer.v_cache.data() + static_cast<size_t>(h) * vp * capacity_ * kPanel;
+    float* scores = sc_->scores.data() + static_cast<size_t>(h) * kQueryBlock * ld_s;
+    float* out = sc_->head_out.data() + static_cast<size_t>(h) * kQueryBlock * ld_o;
+    const float* kc = cache.k.data() + static_cast<size_t>(h) * kp * hd * kPanel;
+    const float* vc = cache.v.data() + static_cast<size_t>(h) * vp * capacity_ * kPanel;
     for (int q0 = 0; q0 < n; q0 += kQueryBlock) {
       const int nq = std::min(kQueryBlock, n - q0);
       const int n_keys = causal ? start + q0 + nq : start + n;
-      kernels::gemm(qkv_.data() + static_cast<size_t>(q0) * ld_qkv + h * hd, ld_qkv, nq, hd, kc,
+      kernels::gemm(sc_->qkv.data() + static_cast<size_t>(q0) * ld_qkv + h * hd, ld_qkv, nq, hd, kc,
                     static_cast<size_t>(hd) * kPanel, 0, n_panels(n_keys), scores, ld_s, false);
       for (int i = 0; i < nq; ++i) {
         float* row = scores + static_cast<size_t>(i) * ld_s;
@@ -230,7 +252,7 @@ void TransformerStack::attention(Layer& layer, int n, int start, bool causal,
                     out, ld_o, false);
       for (int i = 0; i < nq; ++i)
         std::copy_n(out + static_cast<size_t>(i) * ld_o, hd,
-                    attn_.data() + static_cast<size_t>(q0 + i) * ld() + h * hd);
+                    sc_->attn.data() + static_cast<size_t>(q0 + i) * ld() + h * hd);
     }
   };
   if (pf && n >= kParallelMinRows) {

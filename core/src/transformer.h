@@ -4,7 +4,8 @@
 // Block (docs/architecture.md): x += Wo·Attn(RoPE(Wq·n), RoPE(Wk·n), Wv·n) with n = RMSNorm(x);
 // x += W2 (silu(W1 m) ⊙ W3 m) with m = RMSNorm(x). Attention is causal or bidirectional over the
 // cached positions; RoPE is the rotate-half form. Weights are copied out of the WeightFile and
-// packed for kernels::gemm (Wq|Wk|Wv and W1|W3 fused). The final norm is not part of the stack.
+// packed for kernels::gemm (Wq|Wk|Wv and W1|W3 fused), once: fresh() makes more stacks over the
+// same weights. The final norm is not part of the stack.
 //
 //   auto s = TransformerStack::create(weights, "enc.", cfg.enc_layers, capacity);
 //   s->forward(x, n, start, /*causal=*/true, parallel_for, n_tasks);   // x: [n, s->ld()]
@@ -12,6 +13,7 @@
 // Not thread-safe; forward() may use the host's ParallelFor internally.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -43,6 +45,10 @@ class TransformerStack {
                                          int n_layers, int capacity,
                                          Int8Copies int8 = Int8Copies::kNone);
 
+  // A stack with the same (shared, read-only) weights and RoPE tables and an empty KV cache of
+  // the same capacity: costs only the cache. Stacks sharing weights may run on different threads.
+  TransformerStack fresh() const;
+
   int d() const { return d_; }
   int ld() const { return kernels::round_up_panel(d_); }  // row stride of x
   int capacity() const { return capacity_; }
@@ -55,15 +61,22 @@ class TransformerStack {
                int n_tasks);
 
  private:
-  struct Layer {
+  struct LayerWeights {
     std::vector<float> attn_norm, mlp_norm;
     kernels::Linear wqkv, wo, w13, w2;
-    kernels::FloatBuffer k_cache;  // [head][key panel][head_dim][32]
-    kernels::FloatBuffer v_cache;  // [head][dim panel][capacity][32]
+  };
+  struct Shared {  // immutable after create()
+    std::vector<LayerWeights> layers;
+    std::vector<float> rope_cos, rope_sin;  // [capacity][head_dim / 2]
+  };
+  struct LayerCache {
+    kernels::FloatBuffer k;  // [head][key panel][head_dim][32]
+    kernels::FloatBuffer v;  // [head][dim panel][capacity][32]
   };
 
+  void allocate_caches();
   void forward_chunk(float* x, int n, int start, bool causal, const ParallelFor& pf, int n_tasks);
-  void attention(Layer& layer, int n, int start, bool causal, const ParallelFor& pf);
+  void attention(const LayerCache& cache, int n, int start, bool causal, const ParallelFor& pf);
   void matmul(const ParallelFor& pf, int n_tasks, const float* x, int ldx, int n,
               const kernels::Linear& m, float* y, int ldy, bool accumulate);
   void resize_scratch(int n);
@@ -71,12 +84,15 @@ class TransformerStack {
   int d_ = 0, n_heads_ = 0, head_dim_ = 0, d_ff_ = 0, capacity_ = 0;
   float eps_ = 1e-5f;
   bool allow_int8_ = false;  // this forward() may use the int8 copies
-  std::vector<Layer> layers_;
-  std::vector<float> rope_cos_, rope_sin_;  // [capacity][head_dim / 2]
-  // Scratch, sized for the largest chunk seen.
-  int scratch_rows_ = 0;
-  kernels::FloatBuffer xn_, qkv_, attn_, h13_, gate_;
-  kernels::FloatBuffer scores_, head_out_;  // per head: [kQueryBlock][...]
+  std::shared_ptr<const Shared> shared_;
+  std::vector<LayerCache> caches_;
+  // Scratch of a forward pass: one per thread, shared by every stack the thread runs (a prefix
+  // cache holds many stacks; only the running one needs scratch), grown to the largest chunk.
+  struct Scratch {
+    kernels::FloatBuffer xn, qkv, attn, h13, gate;
+    kernels::FloatBuffer scores, head_out;  // per head: [kQueryBlock][...]
+  };
+  Scratch* sc_ = nullptr;  // this thread's, set by forward_chunk
 };
 
 }  // namespace jam::detail

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -186,29 +187,70 @@ TEST(InferencePool, BoundedQueueRefusesWhenFullAndDrains) {
   while (done.load() < 5) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
-TEST(InferencePool, SessionsStickToOneWorker) {
-  GatedService::Gate gate;
-  gate.open = true;
+TEST(InferencePool, QueuedJobsOfASessionShareOneWorkerAndKeepTheirOrder) {
+  GatedService::Gate gate;  // closed: every job waits, so the queues fill
   jam::ModelRegistry models;
   jam::InferencePool pool(
       models, [&](const jam::ModelRegistry&, int w) { return std::make_unique<GatedService>(gate, w); },
       {4, 8});
-  for (const char* session : {"alice", "bob", "carol"}) {
-    std::set<std::string> workers;
-    std::mutex m;
-    std::atomic<int> done{0};
-    for (int i = 0; i < 6; ++i) {
-      ASSERT_TRUE(pool.submit(request(i, session), [&](jam::PlanOutcome o) {
+  std::mutex m;
+  std::map<std::string, std::vector<std::pair<std::string, int>>> seen;  // session -> (worker, frame)
+  std::atomic<int> done{0};
+  for (int i = 0; i < 4; ++i) {
+    for (const char* session : {"alice", "bob", "carol"}) {
+      ASSERT_TRUE(pool.submit(request(i, session), [&, session](jam::PlanOutcome o) {
         std::lock_guard lock(m);
-        workers.insert(o.response.chords[0].name);
+        seen[session].emplace_back(o.response.chords[0].name, o.response.frame);
         ++done;
       }));
     }
-    while (done.load() < 6) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    EXPECT_EQ(workers.size(), 1u) << session;
-    pool.end_session(session);
   }
-  while (gate.ended_sessions.load() < 3) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  {
+    std::lock_guard lock(gate.m);
+    gate.open = true;
+  }
+  gate.cv.notify_all();
+  while (done.load() < 12) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::set<std::string> used;
+  for (const auto& [session, jobs] : seen) {
+    ASSERT_EQ(jobs.size(), 4u) << session;
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      EXPECT_EQ(jobs[i].first, jobs[0].first) << session << ": one worker while jobs are queued";
+      EXPECT_EQ(jobs[i].second, static_cast<int>(i)) << session << ": in arrival order";
+    }
+    used.insert(jobs[0].first);
+  }
+  EXPECT_EQ(used.size(), 3u) << "three busy sessions spread over the idle workers";
+}
+
+TEST(InferencePool, AnIdleSessionGoesToTheShortestQueue) {
+  GatedService::Gate gate;
+  jam::ModelRegistry models;
+  jam::InferencePool pool(
+      models, [&](const jam::ModelRegistry&, int w) { return std::make_unique<GatedService>(gate, w); },
+      {2, 8});
+  std::atomic<int> done{0};
+  std::string worker_of_first, worker_of_second;
+  // "alice" occupies one worker (blocked); "bob" must go to the other even though hashing might
+  // have put both sessions on the same worker.
+  ASSERT_TRUE(pool.submit(request(0, "alice"), [&](jam::PlanOutcome o) {
+    worker_of_first = o.response.chords[0].name;
+    ++done;
+  }));
+  while (gate.started.load() < 1) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ASSERT_TRUE(pool.submit(request(0, "alice"), [&](jam::PlanOutcome) { ++done; }));  // queued
+  ASSERT_TRUE(pool.submit(request(0, "bob"), [&](jam::PlanOutcome o) {
+    worker_of_second = o.response.chords[0].name;
+    ++done;
+  }));
+  while (gate.started.load() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  {
+    std::lock_guard lock(gate.m);
+    gate.open = true;
+  }
+  gate.cv.notify_all();
+  while (done.load() < 3) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_NE(worker_of_first, worker_of_second);
 }
 
 TEST(PlanEndpoint, StatusCodesIncluding503WithRetryAfter) {

@@ -10,7 +10,9 @@
 //
 // Prefill computes the LM head for the last fed position only; `feed_all_logits` returns every
 // position's logits (golden tests). Weights are copied out of the WeightFile (it may be freed).
-// Not thread-safe: one Engine per inference worker. With a ParallelFor, the calling thread hands
+// fork() makes another engine over the same weights (read-only, shared) with its own empty KV
+// cache: a prefix cache holds many engine states for the price of their KV caches.
+// Not thread-safe: one Engine per thread at a time (engines sharing weights may run concurrently). With a ParallelFor, the calling thread hands
 // pieces of each prefill to the host's threads and waits for them.
 #pragma once
 
@@ -45,6 +47,9 @@ class Engine final : public SequenceModel {
  public:
   // Fails if the weights are not an "online" model or the options are invalid.
   static Result<Engine> create(const WeightFile& weights, EngineOptions options = {});
+
+  // Same weights (shared), same options, empty history.
+  Engine fork() const;
 
   Engine(Engine&&) noexcept;
   Engine& operator=(Engine&&) noexcept;

@@ -7,7 +7,8 @@
 //   auto stack = jam::PlanningStack::create(online_ptr, offline_ptr, {});
 //   jam::Result<jam::PlanResponse> r = (*stack)->plan_sync(request);
 //
-// Bundles are immutable and shared (const, thread-safe); a PlanningStack belongs to one thread.
+// Bundles are immutable and shared (const, thread-safe); a PlanningStack belongs to one thread
+// (its prefix cache may be shared with other stacks: PrefixCache is thread-safe).
 #pragma once
 
 #include <memory>
@@ -46,10 +47,14 @@ struct PlanningStackConfig {
 class PlanningStack {
  public:
   // `online` must be an online model; `offline` (may be null) an offline model with the same
-  // vocabulary. Both must outlive the stack.
-  static Result<std::unique_ptr<PlanningStack>> create(std::shared_ptr<const ModelBundle> online,
-                                                       std::shared_ptr<const ModelBundle> offline,
-                                                       PlanningStackConfig config = {});
+  // vocabulary. Both must outlive the stack. With `shared_cache` (another stack's cache() for the
+  // same online model) the stacks share one prefix cache and one copy of the online weights, and
+  // a session's state follows it to whichever worker serves its next request.
+  static Result<std::unique_ptr<PlanningStack>> create(
+      std::shared_ptr<const ModelBundle> online, std::shared_ptr<const ModelBundle> offline,
+      PlanningStackConfig config = {}, std::shared_ptr<PrefixCache> shared_cache = nullptr);
+  // KV positions a planner with this config can need (BOS + window + largest lookahead).
+  static int positions_needed(const PlannerConfig& planner);
   ~PlanningStack();
 
   // Plans with the native engines (which answer synchronously).
@@ -57,13 +62,14 @@ class PlanningStack {
 
   Planner& planner() { return *planner_; }
   PrefixCache& cache() { return *cache_; }
+  const std::shared_ptr<PrefixCache>& shared_cache() const { return cache_; }
   const ModelBundle& online() const { return *online_; }
   bool has_offline() const { return offline_engine_ != nullptr; }
 
  private:
   PlanningStack() = default;
   std::shared_ptr<const ModelBundle> online_, offline_;
-  std::unique_ptr<PrefixCache> cache_;
+  std::shared_ptr<PrefixCache> cache_;
   std::unique_ptr<OfflineEngine> offline_engine_;
   std::unique_ptr<Planner> planner_;
 };
