@@ -1,5 +1,5 @@
-"""`python3 -m training <command>`: train | export | evaluate | synth | rl-reward | rl-train |
-rl-distill | rl-eval | rl-card."""
+"""`python3 -m training <command>`: train | export | export-onnx | evaluate | synth | rl-reward |
+rl-train | rl-distill | rl-eval | rl-card."""
 import argparse
 import sys
 
@@ -34,7 +34,19 @@ def main(argv=None):
     e.add_argument("--int8", action="store_true",
                    help="model.jamw with i8 weights + per-row scales (golden follows them)")
     e.add_argument("--onnx", action=argparse.BooleanOptionalAction, default=None,
-                   help="also write model.onnx (default: for web-size online runs)")
+                   help="also write the ONNX graph(s) (export-onnx; default: web-size online runs)")
+
+    o = sub.add_parser("export-onnx", help="models/<id>/model.jamw -> int8 ONNX graph(s), "
+                       "checked against golden.json with onnxruntime-web; card + loss curve")
+    o.add_argument("--model", nargs="+", help="model ids under models/ (or model dirs)")
+    o.add_argument("--all", action="store_true", help="every models/<id>/ with a model.jamw")
+    o.add_argument("--no-check", action="store_true", help="skip the node/onnxruntime-web check")
+    o.add_argument("--f32-run", help="the run (training/runs/<name>) the model.jamw was exported "
+                   "from: adds the int8-vs-f32 logit difference to the report and card")
+    o.add_argument("--check-only", action="store_true",
+                   help="check the graphs already there (no re-export); update config + card")
+    o.add_argument("--no-card", action="store_true",
+                   help="leave README.md's loss-curve block and loss_curve.png alone")
 
     v = sub.add_parser("evaluate", help="valid/test loss and chord accuracy of a run")
     v.add_argument("--run", required=True)
@@ -53,6 +65,8 @@ def main(argv=None):
         from .train import main as run
     elif args.cmd == "export":
         from .export import main as run
+    elif args.cmd == "export-onnx":
+        from .onnx_export import main as run
     elif args.cmd.startswith("rl-"):
         from .rl.cli import run_rl as run
     elif args.cmd == "evaluate":

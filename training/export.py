@@ -4,7 +4,8 @@
     python3 -m training export --tiny            # tests/data/tiny_online (+ f32 model.onnx), tiny_offline
 
 Writes model.jamw (f32, docs/architecture.md), vocab.json (copied), config.json, golden.json
-(golden.py) and, with --onnx (default for web-size runs), model.onnx (onnx_export.py).
+(golden.py) and, with --onnx (default for web-size runs), the ONNX graph(s) (onnx_export.py:
+model.onnx for online models, model_encoder.onnx + model_decoder.onnx for the offline one).
 """
 from __future__ import annotations
 
@@ -154,20 +155,25 @@ def export_run(run_dir, out_dir, onnx: bool | None = None, model_id: str | None 
     golden, err = write_model_dir(out_dir, model, cfg, vocab_path, gin, extra, int8=int8)
     report = {"golden_self_check_max_abs": err}
     if onnx is None:
-        onnx = run.get("size") == "web" and cfg.arch == "online"
+        onnx = int8 and run.get("size") == "web" and cfg.arch == "online"
+    write_card(out_dir, run_dir, json.load(open(os.path.join(out_dir, "config.json"))), onnx)
+    if onnx and not int8:
+        raise SystemExit("--onnx needs --int8: the ONNX graph stores int8 weights, and golden.json "
+                         "must be computed from the same weights")
     if onnx:
-        from .onnx_export import export_onnx
-        report["onnx"] = export_onnx(model, cfg, out_dir, golden)
-        conf_path = os.path.join(out_dir, "config.json")
-        conf = json.load(open(conf_path))
-        conf["files"]["onnx"] = "model.onnx"
-        conf["onnx"] = report["onnx"]
-        json.dump(conf, open(conf_path, "w"), indent=1)
-    write_card(out_dir, run_dir, json.load(open(os.path.join(out_dir, "config.json"))), report)
+        # the same command as `export-onnx --model <id>` (graph(s), golden check, card blocks);
+        # the f32 model only adds the int8-vs-f32 rounding figure (the graph is the same int8)
+        from .onnx_export import export_model_dir
+        report["onnx"] = export_model_dir(out_dir, f32_model=model)
+        try:  # the card's loss curve (loss_curve.png), as `export-onnx` does
+            from .plot_loss import refresh_model
+            refresh_model(out_dir)
+        except ImportError as e:
+            report["loss_curve"] = f"not drawn: {e}"
     return report
 
 
-def write_card(out_dir, run_dir, conf: dict, report: dict):
+def write_card(out_dir, run_dir, conf: dict, onnx: bool):
     """models/<id>/README.md (only when absent: a hand-edited card is never overwritten) plus
     the run's curves (training_curve.csv, eval.csv) for plots."""
     import csv
@@ -203,11 +209,6 @@ def write_card(out_dir, run_dir, conf: dict, report: dict):
         f"chord NLL {v.get('chord_nll', float('nan')):.4f}, "
         f"chord accuracy {v.get('chord_acc', float('nan')):.4f} (teacher-forced, per frame) |",
         f"| data split | split.json sha256 {data.get('split_sha256')} |", ""]
-    if "onnx" in report:
-        o = report["onnx"]
-        lines += [f"model.onnx: KV-cache graph, opset {o['opset']}, int8 weights, "
-                  f"{o['bytes'] / 1e6:.2f} MB; ORT check: {json.dumps(o.get('ort_check'))}; "
-                  f"int8 vs f32 (PyTorch) max |d logit| {o['torch_int8_vs_f32_max_abs']}.", ""]
     if curve:
         lines += ["Training curve (full data in training_curve.csv, evals in eval.csv):", "",
                   "| step | target tokens | minutes | train loss |", "|---|---|---|---|"]
@@ -223,7 +224,9 @@ def write_card(out_dir, run_dir, conf: dict, report: dict):
         f"model.jamw ({conf.get('weights_dtype', 'f32')} weights, docs/architecture.md), "
         "vocab.json, config.json, golden.json "
         "(float64 reference logits the engines must match to 1e-4)"
-        + (", model.onnx + onnx_reference.json" if "onnx" in report else "") + ".", ""]
+        + ({"online": ", model.onnx + onnx_reference.json",
+            "offline": ", model_encoder.onnx + model_decoder.onnx"}[conf["arch"]]
+           if onnx else "") + ", loss_curve.png.", ""]
     with open(path, "w") as f:
         f.write("\n".join(lines))
 

@@ -10,9 +10,10 @@
 #                                                                        -> training/runs/rl_m_web
 # 4. RL-S: rewards at the end of the sequence (MIN_RLS, 15 min)          -> training/runs/rl_s
 #    (after the web model: when time is short, RL-M and its web size matter more)
-# 5. exports (`export --int8`, the web size also model.onnx; each right after its run) to
-#    models/rl-m, models/rl-m-web, models/rl-s; proxies of online / RL-S / RL-M / web on 200 test songs (rl_eval.json);
-#    model cards (rl-card: README.md + rl_curves.png).
+# 5. exports (`export --int8 --onnx`: model.jamw, golden.json, model.onnx checked against it;
+#    each right after its run) to models/rl-m, models/rl-m-web, models/rl-s; proxies of online /
+#    RL-S / RL-M / web on 200 test songs (rl_eval.json); model cards (rl-card: README.md +
+#    rl_curves.png), then `export-onnx --check-only` puts the cards' ONNX and loss blocks back.
 # A step with final.pt is skipped, one with checkpoint.pt resumed (--resume), one whose process
 # is still running (an earlier rl_all) waited for. Inputs: training/runs/{data,online_full,
 # offline_full,online_web} (training/run_all.sh); INIT=… overrides the Online run to start from.
@@ -52,7 +53,7 @@ export_run() {  # run id [extra export flags]
   [ -f "$run/final.pt" ] || { log "$name: no final.pt, not exported"; return 0; }
   if [ ! -f "models/$id/model.jamw" ] || [ "$run/final.pt" -nt "models/$id/model.jamw" ]; then
     log "exporting $name -> models/$id"
-    "$PY" -m training export --run "$run" --out "models/$id" --int8 "$@" >> "$run.stdout.log" 2>&1
+    "$PY" -m training export --run "$run" --out "models/$id" --int8 --onnx "$@" >> "$run.stdout.log" 2>&1
     log "export $id exited with $?"
   fi
 }
@@ -64,7 +65,7 @@ step rl_m rl-train --mode m --init "$INIT" --offline "$RUNS/offline_full" --rewa
 export_run rl_m rl-m
 step rl_m_web rl-distill --init "$RUNS/online_web" --teacher "$RUNS/rl_m" --data "$DATA" \
   --minutes "${MIN_WEB:-12}" --lr 3e-4
-export_run rl_m_web rl-m-web --onnx
+export_run rl_m_web rl-m-web
 step rl_s rl-train --mode s --init "$INIT" --offline "$RUNS/offline_full" --rewards "$REWARDS" \
   --data "$DATA" --minutes "${MIN_RLS:-15}"
 export_run rl_s rl-s
@@ -82,5 +83,8 @@ for pair in rl_m:rl-m rl_m_web:rl-m-web rl_s:rl-s; do
   r=${pair%%:*} id=${pair##*:}
   [ -f "models/$id/model.jamw" ] && "$PY" -m training rl-card --run "$RUNS/$r" --out "models/$id" \
     --eval "$EVAL" --rewards "$REWARDS" >> "$RUNS/rl_eval.log" 2>&1
+  # rl-card rewrites README.md: put the ONNX check and the loss-curve blocks back
+  [ -f "models/$id/model.jamw" ] && "$PY" -m training export-onnx --check-only --model "$id" \
+    >> "$RUNS/rl_eval.log" 2>&1
 done
 log "all done"

@@ -9,7 +9,8 @@
 #    final.pt is skipped, a run with checkpoint.pt is resumed (--resume), a run whose trainer is
 #    already running (an earlier run_all) is waited for;
 # 3. exports each finished run to models/<id> (online, offline, online-web: model.jamw with int8
-#    weights, golden.json, config.json, vocab.json; the web model also model.onnx).
+#    weights, golden.json, config.json, vocab.json, the ONNX graph(s) checked against golden.json
+#    and the card's loss curve: `export --int8 --onnx`, i.e. `export-onnx`).
 # The machine's scheduler groups processes by session (autogroup), so per-process nice does not
 # protect training from other sessions' builds; the script raises its own group's priority.
 # Budgets can be overridden: MIN_ONLINE=… MIN_OFFLINE=… MIN_WEB=… training/run_all.sh
@@ -46,7 +47,7 @@ run() {  # name arch size minutes model_id
   fi
   if [ -f "$dir/final.pt" ] && [ ! -f "models/$id/model.jamw" ]; then
     log "$name: exporting to models/$id"
-    $PY -m training export --run "$dir" --out "models/$id" --int8 >> "$dir.stdout.log" 2>&1
+    $PY -m training export --run "$dir" --out "models/$id" --int8 --onnx >> "$dir.stdout.log" 2>&1
     log "$name: export exited with $?"
   fi
 }

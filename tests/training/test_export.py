@@ -59,6 +59,27 @@ class OnnxTest(unittest.TestCase):
         self.assertLess(rep["ort_check"]["max_abs_vs_torch_int8"], 1e-4)
         self.assertGreater(rep["int8_initializers"], 0)
 
+    def test_offline_encoder_decoder_graphs_match_golden_in_onnxruntime_web(self):
+        """f32 graphs of tiny_offline (an f32 model.jamw) through training/onnx_check.mjs: the
+        encoder once, the decoder in chunks with single steps and a re-feed, vs golden.json."""
+        import subprocess
+        from training.onnx_export import export_offline_onnx
+        d = os.path.join(DATA, "tiny_offline")
+        model, cfg = reference_model(os.path.join(d, "model.jamw"))
+        golden = json.load(open(os.path.join(d, "golden.json")))
+        with tempfile.TemporaryDirectory() as out:
+            for f in ("golden.json", "config.json"):
+                shutil.copyfile(os.path.join(d, f), os.path.join(out, f))
+            rep = export_offline_onnx(model.float(), cfg, out, golden, int8=False)
+            self.assertEqual(rep["opset"], 17)
+            run = subprocess.run(["node", os.path.join(ROOT, "training", "onnx_check.mjs"),
+                                  "--model", out], cwd=ROOT, capture_output=True, text=True,
+                                 timeout=300)
+        res = json.loads(run.stdout.strip().splitlines()[-1])
+        self.assertTrue(res["ok"], res)
+        self.assertEqual(res["golden_rows"], len(golden["rows"]))
+        self.assertLess(res["golden_max_abs"], 1e-4)
+
 
 if __name__ == "__main__":
     unittest.main()
