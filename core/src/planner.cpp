@@ -343,6 +343,10 @@ void Planner::Job::respond() {
   PlanResponse resp;
   resp.frame = F;
   resp.chord_tokens.assign(chord.begin(), chord.end());
+  // Frames before the window that the request did not echo (a session that starts late or jumps
+  // past the window start) were never planned: they are silence in the stream, never -1.
+  for (int& tok : resp.chord_tokens)
+    if (tok < 0) tok = kTokSilence;
   for (const ChordEvent& e : chord_events_from_tokens(resp.chord_tokens, planner.vocab_)) {
     const Frame on = std::max(e.on, S);
     const Frame off = std::min(e.off, end);
