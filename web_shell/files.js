@@ -72,26 +72,10 @@
         console.info(`MIDI out unavailable: ${why}`);
         sink({ available: false, status: 'MIDI unavailable', devices: [] });
       };
-      if (typeof navigator.requestMIDIAccess !== 'function') {
-        unavailable('this browser has no Web MIDI');
-        return;
-      }
-      let pending;
-      try {
-        pending = navigator.requestMIDIAccess({ sysex: false });
-      } catch (e) {
-        unavailable(e && e.message);
-        return;
-      }
-      Promise.resolve(pending).then((access) => {
+      window.jamMidiAccess((access) => {   // midi.js: the page's one MIDIAccess
         this.access = access;
-        const previous = access.onstatechange;
-        access.onstatechange = (e) => {   // midi.js listens too: chain, don't replace
-          if (typeof previous === 'function') previous(e);
-          this.refresh();
-        };
         this.refresh();
-      }, (e) => unavailable(e && e.message));
+      }, unavailable, () => this.refresh());
     }
 
     outputs() {

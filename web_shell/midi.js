@@ -6,9 +6,34 @@
 // `info` is {available, status, devices: [{id, name}]}; it is sent at start and whenever a
 // device comes or goes. When navigator.requestMIDIAccess is missing or rejects, available is
 // false and status is "MIDI unavailable". Only note-on/note-off messages are forwarded.
+//
+// Also `window.jamMidiAccess(granted, unavailable, changed)`: the page's one MIDIAccess (inputs
+// here, outputs in files.js), requested once; calls granted(access) or unavailable(why), and
+// changed() whenever a device comes or goes.
 'use strict';
 
 (function () {
+  let access = null;     // Promise of the MIDIAccess, made on first use
+  const changes = [];    // every user's changed()
+  window.jamMidiAccess = (granted, unavailable, changed) => {
+    if (!access) {
+      access = new Promise((resolve, reject) => {
+        if (typeof navigator.requestMIDIAccess !== 'function') {
+          reject(new Error('this browser has no Web MIDI'));
+          return;
+        }
+        resolve(navigator.requestMIDIAccess({ sysex: false }));   // a throw here rejects
+      }).then((a) => {
+        a.onstatechange = () => changes.forEach((f) => f());
+        return a;
+      });
+    }
+    access.then((a) => {
+      changes.push(changed);
+      granted(a);
+    }, (e) => unavailable(e && e.message));
+  };
+
   class JamMidi {
     constructor() {
       this.access = null;
@@ -23,22 +48,10 @@
         console.info(`MIDI unavailable: ${why}`);
         sink.devices({ available: false, status: 'MIDI unavailable', devices: [] });
       };
-      if (typeof navigator.requestMIDIAccess !== 'function') {
-        unavailable('this browser has no Web MIDI');
-        return;
-      }
-      let pending;
-      try {
-        pending = navigator.requestMIDIAccess({ sysex: false });
-      } catch (e) {
-        unavailable(e && e.message);
-        return;
-      }
-      Promise.resolve(pending).then((access) => {
+      window.jamMidiAccess((access) => {
         this.access = access;
-        access.onstatechange = () => this.refresh();
         this.refresh();
-      }, (e) => unavailable(e && e.message));
+      }, unavailable, () => this.refresh());
     }
 
     select(id) {

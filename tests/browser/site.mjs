@@ -76,3 +76,35 @@ export function longTaskStats(tasks, from, to) {
     maxMs: inside.reduce((a, t) => Math.max(a, t.duration), 0),
   };
 }
+
+// Every requestAnimationFrame timestamp (performance.now() ms) from page start, for frame rates
+// measured the way the browser paces them; an init script: read window.__frameTimes.
+export function watchFrames() {
+  const times = window.__frameTimes = [];
+  const tick = (t) => {
+    if (times.length < 200000) times.push(t);
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+// Frame rate over the frames in [from, to] (performance.now() ms): {frames, seconds, meanFps
+// (intervals / time spanned), p5Fps (1000 / the 95th-percentile interval: the slow frames),
+// maxGapMs}.
+export function frameStats(times, from, to) {
+  const t = (times || []).filter((x) => x >= from && x <= to);
+  const gaps = [];
+  for (let i = 1; i < t.length; ++i) gaps.push(t[i] - t[i - 1]);
+  if (!gaps.length) return { frames: t.length, seconds: 0, meanFps: 0, p5Fps: 0, maxGapMs: 0 };
+  gaps.sort((a, b) => a - b);
+  const span = t[t.length - 1] - t[0];
+  const p95 = gaps[Math.min(gaps.length - 1, Math.floor(0.95 * gaps.length))];
+  return { frames: t.length, seconds: span / 1000, meanFps: 1000 * gaps.length / span,
+           p5Fps: 1000 / p95, maxGapMs: gaps[gaps.length - 1] };
+}
+
+// One line for the logs: "mean 58.9 fps, 5th percentile 55.2 fps over 11.0 s (649 frames)".
+export function formatFrameStats(s) {
+  return `mean ${s.meanFps.toFixed(1)} fps, 5th percentile ${s.p5Fps.toFixed(1)} fps over ` +
+         `${s.seconds.toFixed(1)} s (${s.frames} frames, longest gap ${s.maxGapMs.toFixed(0)} ms)`;
+}

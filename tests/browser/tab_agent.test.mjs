@@ -25,7 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { launchBrowser, seedSettings, sleep, startServer } from './harness.mjs';
-import { longTaskStats, makeTestSite, removeTestSite, watchLongTasks } from './site.mjs';
+import { frameStats, longTaskStats, makeTestSite, removeTestSite, watchFrames, watchLongTasks } from './site.mjs';
 
 const SITE_DIR = process.env.JAM_SITE_DIR;
 const SERVER_BIN = process.env.JAM_SERVER_BIN;
@@ -46,19 +46,6 @@ function noGpuAdapter() {
   Object.defineProperty(navigator, 'gpu', {
     configurable: true, value: { requestAdapter: () => Promise.resolve(null) },
   });
-}
-
-// Longest gap between animation frames since the last reset (the page's own view of jank).
-function watchFrames() {
-  window.__frames = { maxGap: 0, last: 0, count: 0 };
-  const tick = (t) => {
-    const f = window.__frames;
-    if (f.last) f.maxGap = Math.max(f.maxGap, t - f.last);
-    f.last = t;
-    f.count++;
-    requestAnimationFrame(tick);
-  };
-  requestAnimationFrame(tick);
 }
 
 const percentile = (xs, p) => {
@@ -119,7 +106,6 @@ test(`a jam with the agent in this tab (${MODEL_ID}, ORT Web wasm EP)`, { timeou
     const beat = 60000 / TEMPO;
     const samples = [];   // {frame, runs, wall}
     const t0Wall = Date.now();
-    await page.evaluate(() => { window.__frames.maxGap = 0; });
     const jamFrom = await page.evaluate(() => performance.now());
     for (let i = 0; i < keys.length; ++i) {
       await page.keyboard.down(keys[i]);
@@ -136,7 +122,9 @@ test(`a jam with the agent in this tab (${MODEL_ID}, ORT Web wasm EP)`, { timeou
                                null, { timeout: 30000, polling: 250 })
       .catch(() => {});   // the assertions below say what is missing
     await sleep(500);
-    const frames = await page.evaluate(() => window.__frames);
+    // Longest gap between animation frames while jamming (the page's own view of jank).
+    const frames = frameStats(await page.evaluate(() => window.__frameTimes), jamFrom,
+                              await page.evaluate(() => performance.now()));
     s = await page.evaluate(() => window.jam.session());
     assert.equal(s.state, 'jamming');
 
@@ -159,7 +147,7 @@ test(`a jam with the agent in this tab (${MODEL_ID}, ORT Web wasm EP)`, { timeou
     const lt = longTaskStats(await page.evaluate(() => window.__longTasks), jamFrom,
                              await page.evaluate(() => performance.now()));
     console.log(`# rendering: idle ${idleFps.toFixed(1)} fps, ${busyFps.toFixed(1)} fps in the ${busy} beats ` +
-                `with model runs (of ${samples.length - 1}); longest frame gap ${frames.maxGap.toFixed(0)} ms; ` +
+                `with model runs (of ${samples.length - 1}); longest frame gap ${frames.maxGapMs.toFixed(0)} ms; ` +
                 `main-thread long tasks ${lt.count} (${lt.totalMs.toFixed(0)} ms, longest ${lt.maxMs.toFixed(0)} ms); ` +
                 `load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 

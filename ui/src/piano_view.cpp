@@ -1,5 +1,6 @@
 #include "jam/ui/piano_view.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -25,12 +26,37 @@ KeyColors white_colors(NoteSource src) {
   }
 }
 
+ImU32 mix(ImU32 a, ImU32 b, float t) {
+  const ImVec4 x = ImGui::ColorConvertU32ToFloat4(a), y = ImGui::ColorConvertU32ToFloat4(b);
+  return ImGui::ColorConvertFloat4ToU32(ImVec4(x.x + (y.x - x.x) * t, x.y + (y.y - x.y) * t,
+                                               x.z + (y.z - x.z) * t, x.w + (y.w - x.w) * t));
+}
+
+// The unlit white keys' vertical gradient, drawn once across the whole piano as solid bands of
+// one colour level each (as fine as 8-bit colour allows), so a renderer can fill them without
+// shading a pixel (see wasm/src/gl_renderer.h); the gaps between keys are drawn over them.
+void draw_white_bands(ImDrawList* dl, const Rect& a, float y1, float scale) {
+  const int levels = (theme::kWhiteBottom & 0xFF) - (theme::kWhiteTop & 0xFF);  // red channel
+  const int bands = std::clamp(levels, 1, 64);
+  const float h = y1 - a.y0;
+  const float step = std::max(std::round(2 * scale), std::round(h / static_cast<float>(bands)));
+  for (float y = a.y0; y < y1; y += step) {
+    const float t = (y + step * 0.5f - a.y0) / h;
+    dl->AddRectFilled(v(a.x0, y), v(a.x1, std::min(y1, y + step)),
+                      mix(theme::kWhiteTop, theme::kWhiteBottom, std::min(1.0f, t)));
+  }
+}
+
 void draw_white_key(ImDrawList* dl, const PianoKey& key, NoteSource src, float gap, float scale) {
   const Rect& r = key.rect;
   const float x0 = r.x0, x1 = r.x1 - gap, y0 = r.y0, y1 = r.y1;
   const float radius = std::round(3 * scale);
   const KeyColors c = white_colors(src);
-  dl->AddRectFilledMultiColor(v(x0, y0), v(x1, y1 - radius), c.top, c.top, c.bottom, c.bottom);
+  // Unlit keys' faces are the bands under them (draw_white_bands).
+  if (src != NoteSource::none) {
+    dl->AddRectFilledMultiColor(v(x0, y0), v(x1, y1 - radius), c.top, c.top, c.bottom, c.bottom);
+  }
+  dl->AddRectFilled(v(x1, y0), v(r.x1, y1), theme::kKeyGap);
   dl->AddRectFilled(v(x0, y1 - 2 * radius), v(x1, y1), c.bottom, radius,
                     ImDrawFlags_RoundCornersBottom);
   if (src == NoteSource::none) {
@@ -44,16 +70,21 @@ void draw_white_key(ImDrawList* dl, const PianoKey& key, NoteSource src, float g
 void draw_black_key(ImDrawList* dl, const PianoKey& key, NoteSource src, float scale) {
   const Rect& r = key.rect;
   const float radius = std::round(2 * scale);
-  // Shadow cast on the white keys, down and to the right.
+  // Shadow cast on the white keys, down and to the right: only the strips the key leaves
+  // uncovered (no pixel is blended twice).
   const float sh = std::round(2 * scale);
-  dl->AddRectFilled(v(r.x0 + sh, r.y0), v(r.x1 + sh, r.y1 + sh), theme::rgb(0, 0, 0, 70), radius,
+  const ImU32 shadow = theme::rgb(0, 0, 0, 70);
+  dl->AddRectFilled(v(r.x1, r.y0 + sh), v(r.x1 + sh, r.y1), shadow);
+  dl->AddRectFilled(v(r.x0 + sh, r.y1), v(r.x1 + sh, r.y1 + sh), shadow, radius,
                     ImDrawFlags_RoundCornersBottom);
 
   const bool lit = src != NoteSource::none;
   const ImU32 body = src == NoteSource::user    ? theme::kUserDeep
                      : src == NoteSource::agent ? theme::kAgentDeep
                                                 : theme::kBlackBody;
-  dl->AddRectFilled(v(r.x0, r.y0), v(r.x1, r.y1), body, radius, ImDrawFlags_RoundCornersBottom);
+  // Square corners: the bevel below rounds the look, and a plain opaque rectangle costs nothing
+  // to shade on software rasterizers.
+  dl->AddRectFilled(v(r.x0, r.y0), v(r.x1, r.y1), body);
 
   // The top face, inset from the sides, ending above a lighter front bevel.
   const float inset = std::max(1.0f, std::round(r.width() * 0.14f));
@@ -96,8 +127,11 @@ std::optional<int> piano_view(const PianoLayout& layout, const AppState& state, 
   }
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(v(a.x0, a.y0), v(a.x1, a.y1), theme::kKeyGap);
+  // The white keys: their gradient in bands across the piano, then each key's gap, bottom edge
+  // and, when lit, its colour. No fill under the whole piano (every pixel drawn twice costs on
+  // software rasterizers).
   const float gap = std::max(1.0f, std::round(scale));
+  draw_white_bands(dl, a, a.y1 - std::round(3 * scale), scale);
   for (const PianoKey& key : layout.keys()) {
     if (key.black) continue;
     draw_white_key(dl, key, state.key_source(key.pitch), gap, scale);

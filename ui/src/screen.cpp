@@ -7,6 +7,7 @@
 #include "jam/ui/piano_view.h"
 #include "jam/ui/settings_panel.h"
 #include "jam/ui/waterfall_view.h"
+#include "theme.h"
 
 namespace jam {
 
@@ -24,6 +25,11 @@ constexpr float kMinWhiteWidth = 14.0f;  // CSS pixels
 }  // namespace
 
 Screen::Screen(NoteInput& input) : input_(input) {}
+
+std::array<float, 4> Screen::background() {
+  const ImVec4 c = ImGui::ColorConvertU32ToFloat4(theme::kWaterfallBg);
+  return {c.x, c.y, c.z, c.w};
+}
 
 ControlBarActions Screen::draw(AppState& state, float width, float height, float scale) {
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |

@@ -110,7 +110,7 @@ void waterfall_view(const Rect& a, const PianoLayout& lanes, const AppState& sta
   if (a.width() <= 0 || a.height() <= 0) return;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->PushClipRect(v(a.x0, a.y0), v(a.x1, a.y1), true);
-  dl->AddRectFilled(v(a.x0, a.y0), v(a.x1, a.y1), theme::kWaterfallBg);
+  // No background fill: the host clears the frame to the waterfall's colour (Screen::background).
 
   // Lanes: darker under black keys, a line at every C (octave) and a faint one at every F.
   for (const PianoKey& key : lanes.keys()) {

@@ -6,12 +6,12 @@
 #include <emscripten/html5.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "browser.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
-#include "imgui_impl_opengl3.h"
 #include "jam/ui/settings.h"
 
 // clang-format off
@@ -34,7 +34,6 @@ App::App() = default;
 
 App::~App() {
   if (imgui_ready_) {
-    ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
   }
@@ -46,6 +45,11 @@ std::optional<std::string> App::init() {
   if (!glfwInit()) return "GLFW could not start";
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  // An opaque colour buffer and nothing else: no depth or stencil to clear and resolve, and the
+  // page compositor need not blend the canvas (every pixel costs on a software rasterizer).
+  glfwWindowHint(GLFW_ALPHA_BITS, 0);
+  glfwWindowHint(GLFW_DEPTH_BITS, 0);
+  glfwWindowHint(GLFW_STENCIL_BITS, 0);
   window_ = glfwCreateWindow(1280, 720, "RealJam", nullptr, nullptr);
   if (!window_) return "WebGL2 is not available in this browser";
   glfwMakeContextCurrent(window_);
@@ -58,10 +62,8 @@ std::optional<std::string> App::init() {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // no imgui.ini in the browser
   if (!ImGui_ImplGlfw_InitForOpenGL(window_, true)) return "ImGui GLFW backend failed";
-  if (!ImGui_ImplOpenGL3_Init("#version 300 es")) return "ImGui WebGL2 backend failed";
   imgui_ready_ = true;
-  // Now, so apply_scale() replaces the font texture instead of racing NewFrame's lazy creation.
-  if (!ImGui_ImplOpenGL3_CreateDeviceObjects()) return "WebGL2 shaders failed to compile";
+  if (auto error = renderer_.init()) return "WebGL2 shaders failed to compile: " + *error;
 
   // Settings from the last visit (defaults when absent or unreadable).
   saved_settings_ = browser::storage_get(kSettingsKey);
@@ -157,8 +159,7 @@ void App::apply_scale(float dpr) {
   ImFontConfig font;
   font.SizePixels = std::round(kBaseFontPixels * dpr);
   io.Fonts->AddFontDefault(&font);
-  ImGui_ImplOpenGL3_DestroyFontsTexture();
-  ImGui_ImplOpenGL3_CreateFontsTexture();
+  renderer_.set_font_texture();
 }
 
 void App::toggle_transport() {
@@ -205,8 +206,8 @@ void App::frame() {
 
   jam_.update(audio_.now());
   tools_.update(audio_.now());   // after the jam: a replay owns the view while it plays
+  const double t_update = browser::wall_seconds();
 
-  ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
   const ImGuiIO& io = ImGui::GetIO();
@@ -217,23 +218,27 @@ void App::frame() {
   // The session tools float over the waterfall (below the control bar, above the piano).
   tools_.draw(Rect{0, std::round(46 * dpr_), io.DisplaySize.x, screen_.piano().area().y0}, dpr_);
   ImGui::Render();
+  const double t_ui = browser::wall_seconds();
 
   int fb_w = 0, fb_h = 0;
   glfwGetFramebufferSize(window_, &fb_w, &fb_h);
   glViewport(0, 0, fb_w, fb_h);
-  glClearColor(0.07f, 0.07f, 0.10f, 1.0f);
+  const std::array<float, 4> bg = Screen::background();
+  glClearColor(bg[0], bg[1], bg[2], 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  renderer_.render(ImGui::GetDrawData(), fb_w, fb_h);
+
+  const double t_gl = browser::wall_seconds();
 
   ++frame_count_;
   frame_times_.push_back(wall);
   while (!frame_times_.empty() && frame_times_.front() < wall - 1.0) frame_times_.pop_front();
-  const double work_ms = (browser::wall_seconds() - wall) * 1000.0;
-  work_ms_avg_ = work_ms_avg_ == 0 ? work_ms : 0.95 * work_ms_avg_ + 0.05 * work_ms;
   hook_.publish(state_, frame_count_);
   hook_.publish_session(state_, jam_, agent_, static_cast<double>(frame_times_.size()),
-                        work_ms_avg_);
+                        cpu_.average(), renderer_.stats(), static_cast<double>(fb_w) * fb_h);
   hook_.publish_layout(screen_.piano(), dpr_);
+  cpu_.add(FrameCpu{(t_update - wall) * 1000.0, (t_ui - t_update) * 1000.0, (t_gl - t_ui) * 1000.0,
+                    (browser::wall_seconds() - t_gl) * 1000.0});
   if (frame_count_ == 2) hook_.set_ready();  // two frames: the first one is on screen
 }
 

@@ -18,6 +18,8 @@
 #include "jam/ui/note_input.h"
 #include "jam/ui/screen.h"
 #include "agent_switch.h"
+#include "frame_cpu.h"
+#include "gl_renderer.h"
 #include "midi_input.h"
 #include "model_catalog.h"
 #include "server_agent.h"
@@ -53,6 +55,7 @@ class App {
 
   GLFWwindow* window_ = nullptr;
   bool imgui_ready_ = false;
+  GlRenderer renderer_;
   AppState state_;
   WebAudioOut audio_;
   ServerAgent agent_;
@@ -71,7 +74,7 @@ class App {
   int frame_count_ = 0;
   std::deque<double> frame_times_;   // wall seconds of the last second's frames (fps)
   double models_retry_at_ = 0;       // wall seconds
-  double work_ms_avg_ = 0;           // CPU time of frame() (moving average), without the GPU
+  FrameCpuAverage cpu_;              // main-thread time of frame(), by part (not the GPU's)
 };
 
 }  // namespace jam

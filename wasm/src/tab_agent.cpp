@@ -159,8 +159,10 @@ void TabAgent::on_loaded(int serial, bool ok, const char* ep_or_error, const cha
   if (max_len <= 0) return failed("config.json has no max_len");
   vocab_ = std::make_unique<ChordVocab>(std::move(*vocab));
   const OrtModelShape shape{vocab_size, max_len};
+  PrefixCacheConfig cache_config;
+  cache_config.max_entries = kCacheEntries;
   cache_ = std::make_unique<PrefixCache>([shape] { return std::make_unique<OrtModel>(shape); },
-                                         PrefixCacheConfig{kCacheEntries});
+                                         cache_config);
   planner_ = std::make_unique<Planner>(*vocab_, *cache_, nullptr);
   ep_ = ep_or_error;
   threads_ = threads;

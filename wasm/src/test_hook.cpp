@@ -2,6 +2,7 @@
 
 #include <emscripten/emscripten.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
@@ -11,13 +12,12 @@
 #include "server_agent.h"
 
 // clang-format off
-EM_JS(void, jam_js_hook_init, (), {
+EM_JS(void, jam_js_hook_init, (void* hook), {
   window.jam = {
     ready: false,
     readyAt: null,
     error: null,
     _state: {},
-    _session: {},
     _commands: [],
     _keys: {},
     state: function() {
@@ -26,7 +26,7 @@ EM_JS(void, jam_js_hook_init, (), {
       s.audio = window.jamAudio ? window.jamAudio.snapshot() : null;
       return s;
     },
-    session: function() { return JSON.parse(JSON.stringify(this._session)); },
+    session: function() { return JSON.parse(UTF8ToString(Module['_jam_hook_session'](hook))); },
     commands: function() { return this._commands.slice(); },
     keyRect: function(pitch) { return this._keys[pitch] || null; },
     dropConnection: function() {}
@@ -47,10 +47,6 @@ EM_JS(void, jam_js_hook_publish, (int running, double tempo, double beat, const 
     running: !!running, tempo: tempo, beat: beat, status: UTF8ToString(status),
     notesPlayed: notes_played, octave: octave, pressed: pressed, agentPressed: agent, frame: frame
   };
-});
-
-EM_JS(void, jam_js_hook_session, (const char* json), {
-  window.jam._session = JSON.parse(UTF8ToString(json));
 });
 
 EM_JS(void, jam_js_hook_command, (int kind, double time, int frame, int chord_id,
@@ -86,9 +82,14 @@ EM_JS(void, jam_js_hook_error, (const char* message), {
 });
 // clang-format on
 
+// window.jam.session(): the snapshot is built when asked, not every frame.
+extern "C" EMSCRIPTEN_KEEPALIVE const char* jam_hook_session(jam::TestHook* self) {
+  return self->session_json();
+}
+
 namespace jam {
 
-TestHook::TestHook() { jam_js_hook_init(); }
+TestHook::TestHook() { jam_js_hook_init(this); }
 
 void TestHook::bind(ServerAgent* agent) { jam_js_hook_bind(agent); }
 
@@ -106,33 +107,56 @@ void TestHook::publish(const AppState& state, int frame) {
 }
 
 void TestHook::publish_session(const AppState& state, const JamController& jam,
-                               const ServerAgent& agent, double fps, double frame_work_ms) {
+                               const ServerAgent& agent, double fps, const FrameCpu& cpu,
+                               const GlRenderer::Stats& raster, double screen_px) {
+  session_ = Session{&state, &jam, &agent, fps, cpu, raster, screen_px};
+}
+
+const char* TestHook::session_json() {
+  if (!session_.state) return "{}";
+  const AppState& state = *session_.state;
+  const JamController& jam = *session_.jam;
+  const ServerAgent& agent = *session_.agent;
+  const FrameCpu& cpu = session_.cpu;
+  const GlRenderer::Stats& raster = session_.raster;
+  const double fps = session_.fps, screen_px = session_.screen_px;
   using Json = nlohmann::json;
-  Json s = {{"state", state.session_state},
-            {"serverSlow", state.server_slow},
-            {"silenceBeatsLeft", state.silence_beats_left},
-            {"requests", jam.requests_sent()},
-            {"responses", jam.responses_applied()},
-            {"failed", jam.replies_failed()},
-            {"lateDropped", jam.late_dropped()},
-            {"roundTrip", jam.last_round_trip_sec()},
-            {"connection", state.connection_text},
-            {"online", state.connection == Connection::kOnline},
-            {"opens", agent.opens()},
-            {"drops", agent.drops()},
-            {"stalls", agent.stalls()},
-            {"pending", agent.pending()},
-            {"fps", fps},
-            {"frameWorkMs", frame_work_ms},
-            {"message", state.message},
-            {"settings", Json::parse(settings_to_json(state.settings), nullptr, false)}};
+  Json s = {
+      {"state", state.session_state},
+      {"serverSlow", state.server_slow},
+      {"silenceBeatsLeft", state.silence_beats_left},
+      {"requests", jam.requests_sent()},
+      {"responses", jam.responses_applied()},
+      {"failed", jam.replies_failed()},
+      {"lateDropped", jam.late_dropped()},
+      {"roundTrip", jam.last_round_trip_sec()},
+      {"connection", state.connection_text},
+      {"online", state.connection == Connection::kOnline},
+      {"opens", agent.opens()},
+      {"drops", agent.drops()},
+      {"stalls", agent.stalls()},
+      {"pending", agent.pending()},
+      {"fps", fps},
+      {"frameWorkMs", cpu.total_ms()},
+      {"frameCpuMs",
+       {{"update", cpu.update_ms}, {"ui", cpu.ui_ms}, {"gl", cpu.gl_ms}, {"hook", cpu.hook_ms}}},
+      {"raster",
+       {{"drawCalls", raster.draw_calls},
+        {"clears", raster.clears},
+        {"shadedScreens", raster.shaded_px / std::max(1.0, screen_px)},
+        {"clearedScreens", raster.cleared_px / std::max(1.0, screen_px)}}},
+      {"message", state.message},
+      {"settings", Json::parse(settings_to_json(state.settings), nullptr, false)}};
   Json models = Json::array();
-  for (const ModelOption& m : state.models) models.push_back({{"id", m.id}, {"nChords", m.n_chords}});
+  for (const ModelOption& m : state.models)
+    models.push_back({{"id", m.id}, {"nChords", m.n_chords}});
   s["models"] = models;
   s["modelsLoaded"] = state.models_loaded;
   Json devices = Json::array();
-  for (const MidiDevice& d : state.midi_devices) devices.push_back({{"id", d.id}, {"name", d.name}});
-  s["midi"] = {{"available", state.midi_available}, {"status", state.midi_status}, {"devices", devices}};
+  for (const MidiDevice& d : state.midi_devices)
+    devices.push_back({{"id", d.id}, {"name", d.name}});
+  s["midi"] = {
+      {"available", state.midi_available}, {"status", state.midi_status}, {"devices", devices}};
   if (const JamScheduler* sc = jam.scheduler()) {
     const SchedulerConfig& cfg = sc->config();
     s["t0"] = sc->session_start_sec();
@@ -162,20 +186,22 @@ void TestHook::publish_session(const AppState& state, const JamController& jam,
       if ((mask >> pc) & 1) list.push_back(pc);
     return list;
   };
-  s["highlight"] = {{"on", state.settings.highlight_chords}, {"current", pcs(hl.current)},
-                    {"next", pcs(hl.next)}, {"currentName", hl.current_name},
+  s["highlight"] = {{"on", state.settings.highlight_chords},
+                    {"current", pcs(hl.current)},
+                    {"next", pcs(hl.next)},
+                    {"currentName", hl.current_name},
                     {"nextName", hl.next_name}};
   s["beat"] = state.beat_position;
   Json controls = Json::object();
   for (const NamedRect& r : state.controls) {  // CSS pixels
-    controls[r.name] = {{"x", r.x0 / dpr_}, {"y", r.y0 / dpr_}, {"w", (r.x1 - r.x0) / dpr_},
+    controls[r.name] = {{"x", r.x0 / dpr_},
+                        {"y", r.y0 / dpr_},
+                        {"w", (r.x1 - r.x0) / dpr_},
                         {"h", (r.y1 - r.y0) / dpr_}};
   }
   s["controls"] = controls;
-  std::string text = s.dump(-1, ' ', false, Json::error_handler_t::replace);
-  if (text == session_json_) return;
-  session_json_ = std::move(text);
-  jam_js_hook_session(session_json_.c_str());
+  session_json_ = s.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return session_json_.c_str();
 }
 
 void TestHook::command(const ChordCommand& c, double sent_at_sec) {

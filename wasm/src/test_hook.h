@@ -8,7 +8,11 @@
 //                              requests, responses, failed, lateDropped, roundTrip, connection,
 //                              opens, drops, stalls (sockets given up as dead), pending
 //                              (requests on the socket, unanswered),
-//                              models, midi: {available, status, devices}, fps, frameWorkMs, settings,
+//                              models, midi: {available, status, devices}, fps, frameWorkMs
+//                              (main-thread ms per frame, averaged), frameCpuMs: {update, ui, gl, hook}
+//                              (its parts, see frame_cpu.h), raster: {drawCalls, clears,
+//                              shadedScreens, clearedScreens} (the last frame; pixels in screens),
+//                              settings,
 //                              chords: [{on, off, name, committed, pitches}] (frames), message,
 //                              highlight: {on, current: [pcs], next: [pcs], currentName,
 //                              nextName} (practice aid), beat (beats since the clock started),
@@ -19,12 +23,15 @@
 //   window.jam.dropConnection()  closes the agent's WebSocket as a network drop would
 //   window.jam.error          set when the app could not start (e.g. no WebGL2)
 //
-// Main thread only. Publishing is cheap (a few hundred bytes of JSON per frame).
+// Main thread only. Publishing is cheap: the session snapshot's JSON is built only when
+// window.jam.session() is called.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "frame_cpu.h"
+#include "gl_renderer.h"
 #include "jam/scheduler.h"
 #include "jam/ui/app_state.h"
 #include "jam/ui/jam_controller.h"
@@ -39,8 +46,12 @@ class TestHook {
   TestHook();  // creates window.jam (ready = false)
   void bind(ServerAgent* agent);   // enables window.jam.dropConnection()
   void publish(const AppState& state, int frame);
+  // Remembers what window.jam.session() reports (the objects must outlive the hook; the JSON is
+  // built only when a script asks: session_json()).
   void publish_session(const AppState& state, const JamController& jam, const ServerAgent& agent,
-                       double fps, double frame_work_ms);
+                       double fps, const FrameCpu& cpu, const GlRenderer::Stats& raster,
+                       double screen_px);
+  const char* session_json();   // valid until the next call
   void command(const ChordCommand& c, double sent_at_sec);
   // Re-sends the key rectangles when the layout changed. dpr: device pixels per CSS pixel.
   void publish_layout(const PianoLayout& piano, float dpr);
@@ -51,6 +62,16 @@ class TestHook {
   std::vector<int> lit_;
   std::vector<int> agent_lit_;
   std::vector<float> rects_;
+  struct Session {
+    const AppState* state = nullptr;
+    const JamController* jam = nullptr;
+    const ServerAgent* agent = nullptr;
+    double fps = 0;
+    FrameCpu cpu;
+    GlRenderer::Stats raster;
+    double screen_px = 0;
+  };
+  Session session_;
   std::string session_json_;
   Rect last_area_{0, 0, -1, -1};
   float last_dpr_ = 0;

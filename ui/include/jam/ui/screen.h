@@ -10,9 +10,15 @@
 //   ImGui::NewFrame();
 //   auto actions = screen.draw(state, display_w, display_h, dpr);
 //   ImGui::Render();
+//   glClearColor(Screen::background()...); glClear(...); render the draw data
+//
+// The host clears each frame to background(), the waterfall's colour, and the screen does not
+// fill it again: on software rasterizers (browsers without a GPU) every pixel drawn twice costs.
 //
 // Single-threaded (the drawing thread).
 #pragma once
+
+#include <array>
 
 #include "jam/ui/app_state.h"
 #include "jam/ui/control_bar.h"
@@ -31,6 +37,9 @@ class Screen {
   // width/height: display size in pixels; scale: device pixels per CSS pixel (UI sizes grow
   // with it).
   ControlBarActions draw(AppState& state, float width, float height, float scale);
+
+  // The colour behind everything (RGBA, 0..1): the host clears each frame to it.
+  static std::array<float, 4> background();
 
   // The piano as drawn by the last draw() (pixels), e.g. for the test hook.
   const PianoLayout& piano() const { return piano_; }
