@@ -22,7 +22,7 @@ nice -n "$NICE" "$BIN_DIR/jam-server" --port "$PORT" --models "$MODELS" $SERVER_
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 600); do
-  grep -q "listening on" "$log" && break
+  grep -qs "listening on" "$log" && break
   kill -0 $server 2>/dev/null || { cat "$log" >&2; exit 1; }
   sleep 0.1
 done

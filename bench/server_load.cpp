@@ -13,18 +13,25 @@
 // ticks that pass while waiting are counted as "missed" (so an overloaded server shows up as a
 // lower achieved rate, not as hidden latency). After --song-seconds a session ends its song and
 // reconnects with a new id (connection churn, new warm starts). Sessions join evenly over --ramp
-// seconds; statistics cover the --seconds after the ramp. Per step it prints achieved request
+// seconds, each at its own phase within the tick (never in lockstep); statistics cover the
+// --seconds after the ramp. Per step it prints achieved request
 // rate, round-trip latency p50/p90/p99/max (200 answers only), the server's own server_ms p99,
 // errors by kind (503 busy, 4xx, 5xx, connection), missed ticks, CPU% of --server-pid (one or
 // more comma-separated pids, summed; 100% = one core) and of this client, and the load average.
 // With --soak S it runs one step of S seconds at --sessions N and prints a row every --interval
 // seconds (default 30) with the server's RSS (VmRSS from /proc/<pid>/status).
 //
-// Older micro-benchmarks (each connection sends the next request as soon as the answer arrived):
+// Micro-benchmarks (each connection sends its next request when the answer has arrived):
 //   server_load --port 8080 --mode static --target /index.html --connections 8 --seconds 5
 //   server_load --port 8080 --mode plan --model online          # POST /v1/plan, keep-alive
 //   server_load --port 8080 --mode invalid                      # 400 path: parse + validate only
-//   server_load --port 8080 --mode ws --connections 50          # WebSocket /v1/jam, back to back
+//   server_load --port 8080 --mode ws --connections 50          # WebSocket /v1/jam
+// The server limits plan requests per connection (--rate-limit, default 32/s, burst 64; also for
+// invalid ones), so plan / invalid / ws connections pace themselves at --rate per connection
+// (default 30/s, under the limit): the offered load is connections x rate, and more connections
+// measure more of the server instead of its limiter. --rate 0 sends back to back (for a server
+// started with --rate-limit 0). Refused requests (429) are counted apart: any means the numbers
+// measure the limiter.
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -70,6 +77,7 @@ struct Options {
   int connections = 8;
   double seconds = 5;
   int history_notes = 200;  // melody notes in plan/ws requests
+  double rate = 30;         // plan/invalid/ws: requests per second per connection (0 = no pacing)
   // live mode
   std::vector<int> sessions = {1, 5, 10, 25, 40};
   double bpm = 120;
@@ -101,27 +109,57 @@ std::string plan_body(const Options& o, int frame) {
   return jam::plan_request_json(r);
 }
 
-struct Stats {
-  std::mutex m;
+// One micro-benchmark connection's results.
+struct ConnectionResult {
   std::vector<double> latency_ms;
   uint64_t bytes = 0;
-  uint64_t errors = 0;
+  uint64_t errors = 0;        // wrong answers and transport errors, 429s included
+  uint64_t rate_limited = 0;  // 429 answers (the server's per-connection limit, not its capacity)
   std::string first_error;
 
-  // Merges one connection's results (called once per connection thread).
-  void add(const std::vector<double>& lat, uint64_t n_bytes, uint64_t n_errors, const std::string& first) {
-    std::lock_guard lock(m);
-    latency_ms.insert(latency_ms.end(), lat.begin(), lat.end());
-    bytes += n_bytes;
-    errors += n_errors;
-    if (first_error.empty()) first_error = first;
+  void error(const std::string& what) {
+    if (errors++ == 0) first_error = what;
   }
 };
 
-void run_http(const Options& o, Stats& stats, Clock::time_point deadline) {
-  std::vector<double> lat;
-  uint64_t bytes = 0, errors = 0;
-  std::string first_error;
+struct Stats {
+  std::mutex m;
+  ConnectionResult total;
+
+  // Merges one connection's results (called once per connection thread).
+  void add(const ConnectionResult& r) {
+    std::lock_guard lock(m);
+    total.latency_ms.insert(total.latency_ms.end(), r.latency_ms.begin(), r.latency_ms.end());
+    total.bytes += r.bytes;
+    total.errors += r.errors;
+    total.rate_limited += r.rate_limited;
+    if (total.first_error.empty()) total.first_error = r.first_error;
+  }
+};
+
+// Paces one connection at `rate` requests per second (0: no pacing), from a per-connection phase
+// so that connections do not send in lockstep. A late request goes out at once, but the pacer
+// never catches up with a burst.
+class Pacer {
+ public:
+  Pacer(double rate, int connection, int connections)
+      : period_(rate > 0 ? std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate))
+                         : Clock::duration::zero()),
+        next_(Clock::now() + period_ * connection / std::max(1, connections)) {}
+  void wait() {
+    if (period_ == Clock::duration::zero()) return;
+    std::this_thread::sleep_until(next_);
+    next_ = std::max(next_ + period_, Clock::now());
+  }
+
+ private:
+  Clock::duration period_;
+  Clock::time_point next_;
+};
+
+void run_http(const Options& o, int connection, Stats& stats, Clock::time_point deadline) {
+  ConnectionResult r;
+  Pacer pacer(o.mode == "static" ? 0.0 : o.rate, connection, o.connections);
   try {
     net::io_context ioc;
     beast::tcp_stream stream(ioc);
@@ -133,6 +171,7 @@ void run_http(const Options& o, Stats& stats, Clock::time_point deadline) {
     if (o.mode == "invalid") body.replace(body.find("\"lookahead_frames\":16"), 21, "\"lookahead_frames\":99");
     if (o.mode == "plan") body = plan_body(o, frame);
     while (Clock::now() < deadline) {
+      pacer.wait();
       http::request<http::string_body> req{o.mode == "static" ? http::verb::get : http::verb::post,
                                            o.mode == "static" ? o.target : "/v1/plan", 11};
       req.set(http::field::host, "127.0.0.1");
@@ -146,25 +185,22 @@ void run_http(const Options& o, Stats& stats, Clock::time_point deadline) {
       http::response_parser<http::string_body> parser;
       parser.body_limit(256u << 20);
       http::read(stream, buffer, parser);
-      lat.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      r.latency_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
       const auto& res = parser.get();
-      bytes += res.body().size();
+      r.bytes += res.body().size();
       const int want = o.mode == "invalid" ? 400 : 200;
-      if (static_cast<int>(res.result_int()) != want) {
-        if (errors++ == 0) first_error = std::to_string(res.result_int()) + " " + res.body();
-      }
+      if (res.result_int() == 429) ++r.rate_limited;
+      if (static_cast<int>(res.result_int()) != want) r.error(std::to_string(res.result_int()) + " " + res.body());
     }
   } catch (const std::exception& e) {
-    ++errors;
-    first_error = e.what();
+    r.error(e.what());
   }
-  stats.add(lat, bytes, errors, first_error);
+  stats.add(r);
 }
 
-void run_ws(const Options& o, Stats& stats, Clock::time_point deadline) {
-  std::vector<double> lat;
-  uint64_t bytes = 0, errors = 0;
-  std::string first_error;
+void run_ws(const Options& o, int connection, Stats& stats, Clock::time_point deadline) {
+  ConnectionResult r;
+  Pacer pacer(o.rate, connection, o.connections);
   try {
     net::io_context ioc;
     websocket::stream<beast::tcp_stream> ws(ioc);
@@ -173,28 +209,28 @@ void run_ws(const Options& o, Stats& stats, Clock::time_point deadline) {
     beast::get_lowest_layer(ws).socket().set_option(tcp::no_delay(true));  // as browsers do
     ws.handshake("127.0.0.1", "/v1/jam");
     int frame = 0;
-    std::vector<int> tokens;
     while (Clock::now() < deadline) {
+      pacer.wait();
       std::string body = plan_body(o, frame);
       auto t0 = Clock::now();
       ws.write(net::buffer(body));
       beast::flat_buffer buffer;
       ws.read(buffer);
-      lat.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      r.latency_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
       std::string text = beast::buffers_to_string(buffer.data());
-      bytes += text.size();
+      r.bytes += text.size();
       auto resp = jam::parse_plan_response(text);
       if (!resp) {
-        if (errors++ == 0) first_error = resp.error();
+        if (text.find("\"status\":429") != std::string::npos) ++r.rate_limited;
+        r.error(resp.error());
       }
       frame = (frame + 4) % 4000;
     }
     ws.close(websocket::close_code::normal);
   } catch (const std::exception& e) {
-    ++errors;
-    first_error = e.what();
+    r.error(e.what());
   }
-  stats.add(lat, bytes, errors, first_error);
+  stats.add(r);
 }
 
 
@@ -446,7 +482,13 @@ StepResult run_live_step(const Options& o, int n, double seconds, double interva
   const auto t0 = Clock::now();
   std::vector<std::thread> threads;
   for (int i = 0; i < n; ++i) {
-    const double offset = o.ramp * i / std::max(1, n);
+    // Sessions join evenly over the ramp, each at its own phase within the 16th-note tick
+    // (golden-ratio spacing): joining at ramp * i / n alone puts every session on the same phase
+    // whenever ramp / n is a whole number of ticks (5 s over 4, 8 or 10 sessions at 120 BPM), so
+    // all requests would arrive at once — musicians do not play in lockstep.
+    const double tick_s = 60.0 / o.bpm / 4.0;
+    const double golden = std::fmod(0.6180339887498949 * i, 1.0);
+    const double offset = std::floor(o.ramp * i / std::max(1, n) / tick_s) * tick_s + golden * tick_s;
     threads.emplace_back(live_session, std::cref(o), i,
                          t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(offset)),
                          std::ref(sh));
@@ -578,6 +620,7 @@ int main(int argc, char** argv) {
                   "        [--song-seconds 180] [--model online] [--path /v1/jam] [--slo-ms 50]\n"
                   "        [--server-pid PID[,PID...]] [--seed 1] [--require-zero-errors]\n"
                   "  others: [--connections 8] [--seconds 5] [--target /index.html] [--history-notes 200]\n"
+                  "          [--rate 30]  (plan/invalid/ws requests per second per connection; 0 = unpaced)\n"
                   "See the comment at the top of bench/server_load.cpp.\n");
       return 0;
     }
@@ -598,6 +641,7 @@ int main(int argc, char** argv) {
     else if (k == "--connections") o.connections = std::atoi(v.c_str());
     else if (k == "--seconds") o.seconds = std::atof(v.c_str());
     else if (k == "--history-notes") o.history_notes = std::atoi(v.c_str());
+    else if (k == "--rate") o.rate = std::atof(v.c_str());
     else if (k == "--sessions") o.sessions = parse_int_list(v);
     else if (k == "--bpm") o.bpm = std::atof(v.c_str());
     else if (k == "--lookahead") o.lookahead = std::atoi(v.c_str());
@@ -634,22 +678,31 @@ int main(int argc, char** argv) {
                                     std::chrono::duration<double>(o.seconds));
   std::vector<std::thread> threads;
   for (int c = 0; c < o.connections; ++c) {
-    threads.emplace_back([&] {
-      if (o.mode == "ws") run_ws(o, stats, deadline);
-      else run_http(o, stats, deadline);
+    threads.emplace_back([&, c] {
+      if (o.mode == "ws") run_ws(o, c, stats, deadline);
+      else run_http(o, c, stats, deadline);
     });
   }
   for (auto& t : threads) t.join();
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  auto& l = stats.latency_ms;
+  const ConnectionResult& total = stats.total;
+  std::vector<double> l = total.latency_ms;
   std::sort(l.begin(), l.end());
   auto pct = [&](double p) { return l.empty() ? 0.0 : l[std::min(l.size() - 1, size_t(p * l.size()))]; };
-  std::printf("mode=%s connections=%d seconds=%.1f requests=%zu (%.0f/s) %.1f MB/s errors=%llu "
-              "latency ms p50=%.3f p90=%.3f p99=%.3f max=%.3f\n",
-              o.mode.c_str(), o.connections, elapsed, l.size(), static_cast<double>(l.size()) / elapsed,
-              static_cast<double>(stats.bytes) / elapsed / 1e6,
-              static_cast<unsigned long long>(stats.errors), pct(0.5), pct(0.9), pct(0.99),
+  const bool paced = o.mode != "static" && o.rate > 0;
+  std::printf("mode=%s connections=%d offered=%s seconds=%.1f requests=%zu (%.0f/s) %.1f MB/s errors=%llu "
+              "(429: %llu) latency ms p50=%.3f p90=%.3f p99=%.3f max=%.3f\n",
+              o.mode.c_str(), o.connections,
+              paced ? (std::to_string(static_cast<int>(o.rate * o.connections)) + "/s").c_str() : "unpaced",
+              elapsed, l.size(), static_cast<double>(l.size()) / elapsed,
+              static_cast<double>(total.bytes) / elapsed / 1e6, static_cast<unsigned long long>(total.errors),
+              static_cast<unsigned long long>(total.rate_limited), pct(0.5), pct(0.9), pct(0.99),
               l.empty() ? 0.0 : l.back());
-  if (stats.errors) std::printf("first error: %s\n", stats.first_error.substr(0, 300).c_str());
-  return stats.errors ? 1 : 0;
+  if (total.errors) std::printf("first error: %s\n", total.first_error.substr(0, 300).c_str());
+  if (total.rate_limited) {
+    std::printf("%llu requests were refused by the server's per-connection rate limit: lower --rate "
+                "(and add --connections), or start the server with --rate-limit 0\n",
+                static_cast<unsigned long long>(total.rate_limited));
+  }
+  return total.errors ? 1 : 0;
 }

@@ -6,6 +6,10 @@
 # 1. reward models on the train split: contrastive (MIN_CON, 7 min) and discriminative
 #    (MIN_DIS, 7 min)                                  -> training/runs/rl_reward_{con,dis}
 # 2. RL-M: multi-scale rewards, from the Online model (MIN_RLM, 35 min)  -> training/runs/rl_m
+# 2b. RL-M stage 2 (the shipped rl-m): continues from rl_m with a long-chord rule weight of 10,
+#    silence 3, KL to Offline 2, a chord-rate term (w_rate 2: binary KL(Offline || policy) of
+#    onset vs hold), the harmony rule reward (w_harmony 1) and 25% transposed-melody episodes
+#    (MIN_RLM_FT, 67 min)                                                -> training/runs/rl_m_ft
 # 3. web size: online_web distilled from RL-M on its own samples (MIN_WEB, 12 min)
 #                                                                        -> training/runs/rl_m_web
 # 4. RL-S: rewards at the end of the sequence (MIN_RLS, 15 min)          -> training/runs/rl_s
@@ -26,7 +30,8 @@ DATA=$RUNS/data
 PY=/usr/bin/python3
 INIT=${INIT:-$RUNS/online_full}
 log() { printf '%s [rl_all] %s\n' "$(date '+%F %T')" "$*"; }
-[ -w /proc/self/autogroup ] && echo -10 > /proc/self/autogroup 2>/dev/null
+# AUTOGROUP_NICE=19 runs it at the lowest priority (a shared machine), default -10
+[ -w /proc/self/autogroup ] && echo "${AUTOGROUP_NICE:--10}" > /proc/self/autogroup 2>/dev/null
 
 # the Online model may still be (re)training: wait for its trainer
 while pgrep -f -- "--out $INIT " > /dev/null || pgrep -f -- "--out $INIT\$" > /dev/null; do
@@ -62,7 +67,10 @@ step rl_reward_dis rl-reward --kind discriminative --data "$DATA" --minutes "${M
 REWARDS=$RUNS/rl_reward_con,$RUNS/rl_reward_dis
 step rl_m rl-train --mode m --init "$INIT" --offline "$RUNS/offline_full" --rewards "$REWARDS" \
   --data "$DATA" --minutes "${MIN_RLM:-35}"
-export_run rl_m rl-m
+step rl_m_ft rl-train --mode m --init "$RUNS/rl_m" --offline "$RUNS/offline_full" \
+  --rewards "$REWARDS" --data "$DATA" --minutes "${MIN_RLM_FT:-67}" --seed 4321 \
+  --beta-offline 2 --w-long 10 --w-silence 3 --w-rate 2 --w-harmony 1 --p-transpose 0.25
+export_run rl_m_ft rl-m
 step rl_m_web rl-distill --init "$RUNS/online_web" --teacher "$RUNS/rl_m" --data "$DATA" \
   --minutes "${MIN_WEB:-12}" --lr 3e-4
 export_run rl_m_web rl-m-web
@@ -72,14 +80,14 @@ export_run rl_s rl-s
 
 EVAL=$RUNS/rl_eval.json
 runs=$INIT
-for r in rl_s rl_m online_web rl_m_web; do [ -f "$RUNS/$r/final.pt" ] && runs="$runs,$RUNS/$r"; done
+for r in rl_s rl_m rl_m_ft online_web rl_m_web; do [ -f "$RUNS/$r/final.pt" ] && runs="$runs,$RUNS/$r"; done
 if [ ! -f "$EVAL" ] || [ "$(find $RUNS/rl_*/final.pt -newer "$EVAL" 2>/dev/null | head -1)" ]; then
   log "proxies on 200 test songs: $runs"
   "$PY" -m training rl-eval --runs "$runs" --data "$DATA" --split test --songs 200 --out "$EVAL" \
     >> "$RUNS/rl_eval.log" 2>&1
   log "rl-eval exited with $?"
 fi
-for pair in rl_m:rl-m rl_m_web:rl-m-web rl_s:rl-s; do
+for pair in rl_m_ft:rl-m rl_m_web:rl-m-web rl_s:rl-s; do
   r=${pair%%:*} id=${pair##*:}
   [ -f "models/$id/model.jamw" ] && "$PY" -m training rl-card --run "$RUNS/$r" --out "models/$id" \
     --eval "$EVAL" --rewards "$REWARDS" >> "$RUNS/rl_eval.log" 2>&1

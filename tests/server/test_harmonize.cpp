@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "server_fixture.h"
 #include "server_process.h"
 
 namespace {
@@ -17,30 +19,21 @@ using jam::test::ServerProcess;
 using jam::test::TempDir;
 using Json = nlohmann::json;
 
-class Harmonize : public ::testing::Test {
+class Harmonize : public jam::test::SharedServerTest<Harmonize> {
+ public:
+  static std::vector<std::string> server_args(const TempDir& root) {
+    root.install_tiny_models(R"({"arch":"online"})");
+    return {"--models", (root.path() / "models").string()};
+  }
+
  protected:
-  static void SetUpTestSuite() {
-    root_ = new TempDir();
-    root_->install_tiny_models(R"({"arch":"online"})");
-    server_ = new ServerProcess({"--models", (root_->path() / "models").string()});
-    ASSERT_TRUE(server_->ok()) << server_->output();
-  }
-  static void TearDownTestSuite() {
-    EXPECT_EQ(server_->stop(), 0);
-    delete server_;
-    delete root_;
-  }
   static HttpResult post(const std::string& body) {
-    return http_request(server_->port(), "POST", "/v1/harmonize", body);
+    return http_request(port(), "POST", "/v1/harmonize", body);
   }
   static std::string error_of(const HttpResult& r) {
     return Json::parse(r.body, nullptr, false).value("error", std::string("<no error field>"));
   }
-  static TempDir* root_;
-  static ServerProcess* server_;
 };
-TempDir* Harmonize::root_ = nullptr;
-ServerProcess* Harmonize::server_ = nullptr;
 
 // A melody longer than the tiny model's context, so several overlapping windows are used.
 std::string long_melody_body(int seed, int frames) {

@@ -18,7 +18,9 @@
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
+#include "server_fixture.h"
 #include "server_process.h"
+#include "ws_client.h"
 
 namespace {
 
@@ -30,6 +32,7 @@ using Json = nlohmann::json;
 using jam::test::http_request;
 using jam::test::ServerProcess;
 using jam::test::TempDir;
+using Client = jam::test::WsClient;
 
 Json plan_request(int frame, const Json& chord_tokens = Json::array()) {
   Json melody = Json::array();
@@ -39,71 +42,13 @@ Json plan_request(int frame, const Json& chord_tokens = Json::array()) {
           {"melody", melody},       {"chord_tokens", chord_tokens}};
 }
 
-// A blocking WebSocket client on its own io_context.
-class Client {
+class WebSocketServer : public jam::test::SharedServerTest<WebSocketServer> {
  public:
-  explicit Client(uint16_t port, const std::string& target = "/v1/jam",
-                  const std::string& origin = "") {
-    beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(10));
-    beast::get_lowest_layer(ws_).connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
-    beast::get_lowest_layer(ws_).expires_never();
-    beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true));  // as browsers do
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-    if (!origin.empty()) {
-      ws_.set_option(websocket::stream_base::decorator(
-          [origin](websocket::request_type& req) { req.set(beast::http::field::origin, origin); }));
-    }
-    ws_.handshake(handshake_response_, "127.0.0.1:" + std::to_string(port), target, ec_);
-    ws_.read_message_max(64 * 1024 * 1024);
+  static std::vector<std::string> server_args(const TempDir& root) {
+    root.install_tiny_models(R"({"arch":"online","n_params":1})");
+    return {"--models", (root.path() / "models").string(), "--threads", "2", "--queue-depth", "64"};
   }
-  bool open() const { return !ec_; }
-  const beast::error_code& error() const { return ec_; }
-  const websocket::response_type& handshake() const { return handshake_response_; }
-
-  void send(const std::string& text, bool binary = false) {
-    ws_.binary(binary);
-    ws_.write(net::buffer(text));
-  }
-  // Returns the next text message, or "" with error() set.
-  std::string receive() {
-    beast::flat_buffer buffer;
-    ws_.read(buffer, ec_);
-    if (ec_) return "";
-    return beast::buffers_to_string(buffer.data());
-  }
-  Json call(const Json& request) {
-    send(request.dump());
-    return Json::parse(receive(), nullptr, false);
-  }
-  websocket::stream<beast::tcp_stream>& ws() { return ws_; }
-
- private:
-  net::io_context ioc_;
-  websocket::stream<beast::tcp_stream> ws_{ioc_};
-  websocket::response_type handshake_response_;
-  beast::error_code ec_;
 };
-
-class WebSocketServer : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    root_ = new TempDir();
-    root_->install_tiny_models(R"({"arch":"online","n_params":1})");
-    server_ = new ServerProcess({"--models", (root_->path() / "models").string(), "--threads", "2",
-                                 "--queue-depth", "64"});
-    ASSERT_TRUE(server_->ok()) << server_->output();
-  }
-  static void TearDownTestSuite() {
-    EXPECT_EQ(server_->stop(), 0);
-    delete server_;
-    delete root_;
-  }
-  static uint16_t port() { return server_->port(); }
-  static TempDir* root_;
-  static ServerProcess* server_;
-};
-TempDir* WebSocketServer::root_ = nullptr;
-ServerProcess* WebSocketServer::server_ = nullptr;
 
 TEST_F(WebSocketServer, JamSessionAnswersEveryRequestInOrder) {
   Client c(port());

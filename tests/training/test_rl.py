@@ -15,7 +15,8 @@ import torch
 from training.data import Shard, write_synthetic_dataset
 from training.model import ModelConfig, build_model
 from training.rl import reward as rw
-from training.rl.common import ChordTables, load_songs, pad_batch, penalties, proxies, valid_mask
+from training.rl.common import ChordTables, load_songs, pad_batch, penalties, proxies, \
+    transpose_melody, valid_mask
 from training.rl.rl_train import masked_logp, online_chord_logits
 from training.rl.sampler import chord_mask_base, chord_masks, sample_chords
 from training.vocab import CHORD_HOLD, EOS, NOTE_HOLD, NOTE_ON, SILENCE, Vocab, synthetic_vocab
@@ -94,6 +95,29 @@ class PenaltyTest(Base):
         self.assertEqual(p["distinct_per_song"], 2)
         self.assertAlmostEqual(p["chord_entropy"], float(np.log(2)), places=5)
 
+    def test_harmony_frames(self):
+        from training.rl.rl_train import harmony_frames
+        pcs = [int(p) for p in self.tables.pcs[0].nonzero()[:, 0]]   # chord 0's pitch classes
+        out_pc = next(p for p in range(12) if p not in pcs)
+        mel = torch.tensor([[NOTE_ON + 60 + pcs[0], NOTE_ON + 60 + out_pc, SILENCE,
+                             NOTE_ON + 60 + pcs[0]]])
+        ch = torch.tensor([[on(0), hold(0), hold(0), SILENCE]])
+        h = harmony_frames(ch, mel, torch.tensor([4]), self.tables)[0].tolist()
+        chance = len(pcs) / 12
+        self.assertAlmostEqual(h[0], 1 - chance, places=5)   # in the chord
+        self.assertAlmostEqual(h[1], -chance, places=5)      # not in the chord
+        self.assertEqual(h[2:], [0.0, 0.0])                  # melody or chord silent
+
+    def test_transpose_melody(self):
+        # notes 60 (on, hold, hold), silence, 125 (on, hold); moved by +6 from frame 2
+        mel = torch.tensor([NOTE_ON + 60, NOTE_HOLD + 60, NOTE_HOLD + 60, SILENCE,
+                            NOTE_ON + 125, NOTE_HOLD + 125])
+        out = transpose_melody(mel, 6, 2, self.tables)
+        # before frame 2 unchanged; the hold at frame 2 is struck anew; 131 > 127 -> 119
+        self.assertEqual(out.tolist(), [NOTE_ON + 60, NOTE_HOLD + 60, NOTE_ON + 66, SILENCE,
+                                        NOTE_ON + 119, NOTE_HOLD + 119])
+        self.assertEqual(mel[2].item(), NOTE_HOLD + 60)   # the input is not modified
+
 
 class SamplerTest(Base):
     def test_grammar_and_cache(self):
@@ -157,7 +181,8 @@ class RewardAndRLTest(Base):
             data=self.data, out=out, minutes=5.0, melodies=2, group=2, max_frames=32,
             p_crop=0.5, lr=1e-3, seed=3, w_long=1.0, w_silence=1.0, w_eos=2.0, threads="1",
             no_bf16=True, log_seconds=0.0, resume=False, max_steps=1, beta_offline=1.0,
-            beta_init=0.1, reward_weight=1.0)
+            beta_init=0.1, reward_weight=1.0, w_rate=1.0, p_transpose=1.0, w_harmony=0.5,
+            override="")
         rl_train.main(args)
         before = torch.load(os.path.join(self.tmp, "online", "final.pt"))["model"]
         after = torch.load(os.path.join(out, "final.pt"))["model"]
@@ -167,15 +192,21 @@ class RewardAndRLTest(Base):
         self.assertEqual(len(rows), 2)
         head, vals = rows[0].split(","), rows[1].split(",")
         row = dict(zip(head, vals))
-        for k in ("reward", "kl_offline", "note_in_chord", "chord_entropy"):
+        for k in ("reward", "kl_offline", "note_in_chord", "chord_entropy", "rate_kl",
+                  "p_change", "p_change_offline"):
             self.assertTrue(np.isfinite(float(row[k])), (k, row[k]))
         self.assertEqual(int(row["invalid"]), 0)
         run = json.loads(read(os.path.join(out, "run.json")))
         self.assertEqual(run["rl"]["scales"], [32, 16])
         # resume continues from the checkpoint to one more step
-        args.resume, args.max_steps = True, 2
+        # (with a changed setting, recorded in the run's history)
+        args.resume, args.max_steps, args.override = True, 2, "w_long=3,beta_offline=2"
         rl_train.main(args)
         self.assertEqual(len(read(os.path.join(out, "curve.csv")).strip().split("\n")), 3)
+        rl = json.loads(read(os.path.join(out, "run.json")))["rl"]
+        self.assertEqual((rl["w_long"], rl["beta_offline"]), (3.0, 2.0))
+        self.assertEqual(rl["history"][-1], {"at_step": 1,
+                                             "changes": {"w_long": 3.0, "beta_offline": 2.0}})
 
 
 if __name__ == "__main__":

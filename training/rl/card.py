@@ -4,9 +4,13 @@ distilled run, written after `export` into models/<id>/.
     python3 -m training rl-card --run training/runs/rl_m --out models/rl-m \
         --eval training/runs/rl_eval.json --rewards training/runs/rl_reward_con,training/runs/rl_reward_dis
 
-The card is regenerated on every call (it is produced, not hand-edited), except for the section
-"Evaluation (jamtool simulate + metrics)", which is kept verbatim when the card already has it
-filled in (the placeholder is written only when absent).
+The card is regenerated on every call (it is produced, not hand-edited), except for what follows
+the first `<!-- name:begin -->` marker up to "## Data and licence" — the blocks other tools write
+(loss curve: training/plot_loss.py, ONNX: training/onnx_export.py, evaluation:
+tools/eval_cards.py) and hand-written sections such as "## Targets" — which is kept verbatim; a
+card without markers keeps a filled-in "Evaluation (jamtool simulate + metrics)" section (the
+placeholder is written only when absent). A run started from another RL run (--init of a
+continuation stage) lists both stages.
 """
 from __future__ import annotations
 
@@ -140,7 +144,34 @@ def main(args):
             f"per-token KL(policy \\|\\| Offline model) (on-policy distillation from "
             f"`{os.path.relpath(rl['offline'], os.getcwd())}`)"
             + (f" + {rl['beta_init']} x KL to the initial policy" if rl['beta_init'] else "")
+            + (f" + {rl['w_rate']} x chord-rate term (binary KL(Offline \\|\\| policy) of "
+               + ("chord onset vs hold-or-silence where a hold is allowed and the chord has "
+                  "sounded < 32 frames)" if rl.get("rate_onsets") else
+                  "change vs hold where a hold is allowed)") if rl.get("w_rate") else "")
+            + (f" + {rl['w_harmony']} x harmony rule reward (melody pitch class in the chord "
+               "minus |chord pitch classes| / 12, 16-frame returns: **the note-in-chord metric "
+               "used as a reward**, so this model's note-in-chord is not an independent check)"
+               if rl.get("w_harmony") else "")
             + f"; AdamW lr {rl['lr']} |"]
+        if rl.get("p_transpose"):
+            lines.append(f"| adaptation episodes | {rl['p_transpose']:.0%} of the melodies move "
+                         "by 1..11 semitones from a random frame in 32..128 on (the whole group "
+                         "of samples sees the same transposed melody) |")
+        if rl.get("history"):
+            lines.append("| settings changed on resume | " + "; ".join(
+                f"at iteration {h['at_step']}: {h['changes']}" for h in rl["history"]) + " |")
+        init_run = os.path.join(rl["init"], "run.json")
+        if os.path.exists(init_run):
+            prev = json.load(open(init_run))
+            if "rl" in prev:
+                pr, ps = prev["rl"], prev.get("summary", {})
+                lines.append(
+                    f"| stage 1 (the initial policy) | `{os.path.relpath(rl['init'], os.getcwd())}`"
+                    f": RL-{pr['mode'].upper()} from `{os.path.relpath(pr['init'], os.getcwd())}`, "
+                    f"{ps.get('steps')} iterations, {ps.get('seconds', 0) / 60:.1f} min; rule "
+                    f"weights long {pr['w_long']}, silence {pr['w_silence']}, early end "
+                    f"{pr['w_eos']}, KL to Offline {pr['beta_offline']}"
+                    + (f"; {pr['notes']}" if pr.get("notes") else "") + " |")
     else:
         lines += [f"| objective | per-token KL(student \\|\\| teacher) on the student's own "
                   f"samples (on-policy distillation), teacher "
@@ -188,7 +219,14 @@ def main(args):
     if os.path.exists(card):
         old = open(card).read()
     kept = PLACEHOLDER
-    if EVAL_HEADER in old and "_Placeholder" not in old.split(EVAL_HEADER, 1)[1].split("\n## ")[0]:
+    first_block = old.find("<!-- ")
+    if first_block >= 0:
+        # sections other tools maintain between <!-- name:begin --> / <!-- name:end --> markers
+        # (loss curve, ONNX, evaluation) and hand-written ones after them (e.g. "## Targets")
+        # are kept verbatim, up to "## Data and licence"
+        kept = old[first_block:].split("## Data and licence", 1)[0].rstrip("\n") + "\n"
+    elif EVAL_HEADER in old and \
+            "_Placeholder" not in old.split(EVAL_HEADER, 1)[1].split("\n## ")[0]:
         kept = EVAL_HEADER + old.split(EVAL_HEADER, 1)[1].split("\n## ")[0]
     lines += [kept, "## Data and licence", "",
               "Trained on the Hooktheory (TheoryTab) melody + chord annotations as released by "
@@ -198,7 +236,9 @@ def main(args):
               "weights are a derivative: non-commercial use only, share-alike.", "",
               "## Files", "",
               f"model.jamw ({conf.get('weights_dtype', 'f32')} weights), vocab.json, config.json, "
-              "golden.json" + (", model.onnx" if "onnx" in conf.get("files", {}) else "")
+              "golden.json" + ((", model.onnx + onnx_reference.json" if os.path.exists(
+                  os.path.join(args.out, "onnx_reference.json")) else ", model.onnx")
+                  if "onnx" in conf.get("files", {}) else "")
               + ", rl_curve.csv, rl_curves.png.", ""]
     with open(card, "w") as f:
         f.write("\n".join(lines))

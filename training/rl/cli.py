@@ -36,6 +36,18 @@ def add_rl_commands(sub):
         t.add_argument("--w-long", type=float, default=1.0)
         t.add_argument("--w-silence", type=float, default=1.0)
         t.add_argument("--w-eos", type=float, default=2.0)
+        t.add_argument("--w-rate", type=float, default=0.0,
+                       help="chord rate: weight of the binary KL(offline || policy) of "
+                            "change-vs-hold where a hold is allowed (rl-train only)")
+        t.add_argument("--w-harmony", type=float, default=0.0,
+                       help="weight of the rule reward melody-pitch-class-in-chord minus "
+                            "chance (|chord pcs| / 12), 16-frame returns (off by default)")
+        t.add_argument("--p-transpose", type=float, default=0.0,
+                       help="share of melodies transposed (1..11 semitones) from a random "
+                            "frame in 32..128 on (adaptation episodes)")
+        t.add_argument("--override", default="",
+                       help="with --resume: comma-separated key=value changes to the run's "
+                            "rl settings (e.g. w_long=3,beta_offline=2); logged in rl.history")
         t.add_argument("--threads", default="auto")
         t.add_argument("--no-bf16", action="store_true")
         t.add_argument("--log-seconds", type=float, default=30.0)

@@ -127,6 +127,26 @@ def pad_batch(songs):
     return ch, me, lens
 
 
+def transpose_melody(melody: torch.Tensor, k: int, start: int, tables: "ChordTables"):
+    """Melody tokens [T] with every note from frame `start` on moved by k semitones (an octave
+    back when it would leave 0..127); a hold at `start` becomes an onset (the moved note is
+    struck anew). The adaptation episodes of rl-train (--p-transpose) and the eval's
+    "tritone at beat 17" condition are this operation."""
+    m = melody.clone()
+    seg = m[start:]
+    pitch = tables.pitch[seg]
+    has = pitch >= 0
+    newp = pitch + k
+    newp = torch.where(newp > 127, newp - 12, newp)
+    newp = torch.where(newp < 0, newp + 12, newp)
+    onset = tables.note_onset[seg].clone()
+    if len(seg) > 0:
+        onset[0] = True
+    tok = torch.where(onset, NOTE_ON + newp, NOTE_HOLD + newp)
+    m[start:] = torch.where(has, tok, seg)
+    return m
+
+
 def valid_mask(lens: torch.Tensor, t: int) -> torch.Tensor:
     return torch.arange(t)[None, :] < lens[:, None]
 

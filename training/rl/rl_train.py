@@ -26,8 +26,14 @@ One iteration (all on CPU, batched):
     frame 8), since REINFORCE hardly moves a near-certain hold; early end =
     w_eos x the policy's mean probability of EOS at chord positions (the sampler masks EOS like
     the planner, so it is penalised directly; pen_eos in the log), invalid tokens counted.
+ 3b. optional (RL-M stage 2, training/README.md): --w-harmony, a rule reward per frame
+    ([melody pc in chord] - |chord pcs| / 12, 16-frame returns, leave-one-out baseline per
+    frame: the note-in-chord metric as a reward); --p-transpose, melodies moved by 1..11
+    semitones from a random frame in 32..128 on (adaptation episodes).
  4. loss = -mean_t(A_t log pi(c_t)) + beta_offline * mean_t KL(pi || offline)
           + beta_init * mean_t KL(pi || initial online)
+          + w_rate * binary KL(offline || pi) of "chord onset" vs "hold or silence" where a
+            hold is allowed and the chord has sounded < 32 frames (chord rate)
     with exact per-token KLs over the grammar-masked distributions (the Offline model sees the
     whole real melody and the sampled chord prefix: on-policy distillation).
  mode distill: no rewards; loss = mean_t KL(student || teacher online) on the student's own
@@ -57,12 +63,13 @@ from ..train import Logger, ThreadTuner, has_amx_bf16, save_checkpoint, sha256_f
 from ..vocab import BOS, CHORD_HOLD, EOS, PAD, SILENCE, Vocab
 from .common import LONG_CHORD_FRAMES, SILENCE_EXEMPT_FRAMES, ChordTables, \
     corpus_silence_rate, fmt_time, load_songs, pad_batch, penalties, proxies, run_lengths, \
-    valid_mask
+    transpose_melody, valid_mask
 from .reward import SCALES, ContrastiveReward, load_reward
 from .sampler import chord_masks, sample_chords
 
 CURVE_FIELDS = ["step", "seconds", "episodes", "reward", "r_con", "r_dis", "pen_long",
                 "pen_silence", "pen_eos", "invalid", "kl_offline", "kl_init", "kl_teacher",
+                "rate_kl", "p_change", "p_change_offline", "harmony",
                 "pg_loss", "note_in_chord", "silence", "long_chord", "chords_per_song",
                 "distinct_per_song", "chord_entropy", "tokens_per_s", "lr"]
 
@@ -144,6 +151,20 @@ def spread(win_adv, w: int, t: int):
     return win_adv.repeat_interleave(w, dim=1)[:, :t]
 
 
+HARMONY_FRAMES = 16
+
+
+def harmony_frames(chords, melody, lens, tables: ChordTables):
+    """[B, T]: in_chord - |pcs| / 12 where melody and chord both sound, else 0."""
+    vm = valid_mask(lens, chords.shape[1])
+    pitch = tables.pitch[melody]
+    cid = tables.chord_id[chords]
+    both = (pitch >= 0) & (cid >= 0) & vm
+    pcs = tables.tok_pcs[chords]
+    hit = pcs.gather(2, (pitch.clamp(min=0) % 12)[..., None])[..., 0]
+    return torch.where(both, hit - pcs.sum(-1) / 12, torch.zeros_like(hit))
+
+
 def copy_run_files(init_dir, data_dir, out):
     for name in ("vocab.json", "stats.json"):
         src = os.path.join(init_dir, name)
@@ -175,6 +196,10 @@ def main(args):
               "beta_init": 0.0 if distill else args.beta_init,
               "reward_weight": 0.0 if distill else args.reward_weight,
               "w_long": args.w_long, "w_silence": args.w_silence, "w_eos": args.w_eos,
+              "w_rate": 0.0 if distill else getattr(args, "w_rate", 0.0),
+              "p_transpose": getattr(args, "p_transpose", 0.0),
+              "w_harmony": 0.0 if distill else getattr(args, "w_harmony", 0.0),
+              "rate_onsets": 1.0,
               "offline": None if distill else os.path.abspath(args.offline),
               "rewards": [] if distill else [os.path.abspath(d) for d in args.rewards.split(",")],
               "teacher": os.path.abspath(args.teacher) if distill else None,
@@ -188,6 +213,21 @@ def main(args):
         run["data_info"]["train_tok_sha256"] = sha256_file(os.path.join(data, "train.tok"))
         copy_run_files(args.init, data, args.out)
     rl = run["rl"]
+    rl.setdefault("w_rate", 0.0)
+    rl.setdefault("p_transpose", 0.0)
+    rl.setdefault("w_harmony", 0.0)
+    rl.setdefault("rate_onsets", 0.0)
+    override = getattr(args, "override", "")
+    if override:
+        changes = {}
+        for kv in override.split(","):
+            k, v = kv.split("=", 1)
+            if k not in rl or isinstance(rl[k], (list, dict)) or rl[k] is None:
+                raise SystemExit(f"--override: {k} is not a numeric rl setting")
+            changes[k] = type(rl[k])(float(v)) if not isinstance(rl[k], str) else v
+        rl.update(changes)
+        rl.setdefault("history", []).append(
+            {"at_step": ck["step"] if ck is not None else 0, "changes": changes})
     data = run["data_dir"]
     vocab = Vocab.load(os.path.join(data, "vocab.json"))
     tables = ChordTables(vocab)
@@ -222,6 +262,8 @@ def main(args):
         gen.set_state(ck["gen"])
         step, episodes, elapsed = ck["step"], ck["episodes"], ck["elapsed"]
         log(f"resumed from step {step} ({episodes} episodes, {fmt_time(elapsed)} elapsed)")
+        if override:
+            log(f"settings changed on resume: {rl['history'][-1]['changes']}")
     else:
         log(f"new RL run {args.out}: mode {rl['mode']}, policy {sum(p.numel() for p in policy.parameters())} "
             f"params from {rl['init']}, corpus silence rate {sil_rate:.4f}, bf16 {autocast}, {rl}")
@@ -266,6 +308,12 @@ def main(args):
                           rng.integers(0, np.maximum(1, n_fr - rl["max_frames"] // 2)), 0)
         songs = load_songs(shard, ids, rl["max_frames"], starts)
         real_ch, melody, lens = pad_batch(songs)
+        # adaptation episodes: the melody moves by 1..11 semitones from a frame in 32..128 on
+        # (the same transposed melody for the whole group, so the baseline stays fair)
+        for i in range(len(ids)):
+            if rl["p_transpose"] > 0 and rng.random() < rl["p_transpose"] and int(lens[i]) > 48:
+                f0 = int(rng.integers(32, min(129, int(lens[i]) - 8)))
+                melody[i] = transpose_melody(melody[i], int(rng.integers(1, 12)), f0, tables)
         g = rl["group"]
         melody = melody.repeat_interleave(g, 0)
         lens = lens.repeat_interleave(g, 0)
@@ -291,6 +339,17 @@ def main(args):
                 tot = sum(r.values()) / len(r)
                 acc += spread(group_advantage(tot, keep, g), w, t)
             adv = adv + rl["reward_weight"] * acc / len(rl["scales"])
+        h_mean = float("nan")
+        if rl["w_harmony"] > 0:
+            # rule reward (off by default): per frame where melody and chord both sound,
+            # [melody pitch class in the chord] - |chord pitch classes| / 12 (the share a random
+            # pitch class would hit, so bigger chords gain nothing); a token is credited with
+            # the sum over its next HARMONY_FRAMES frames; leave-one-out baseline per frame
+            h = harmony_frames(chords, melody, lens, tables)
+            h_mean = float(h.sum() / vm.sum().clamp(min=1))
+            ret = torch.nn.functional.pad(h, (0, HARMONY_FRAMES)).unfold(
+                1, HARMONY_FRAMES, 1)[:, :t].sum(-1)
+            adv = adv + rl["w_harmony"] * group_advantage(ret, vm, g)
         # 4. loss
         logits = online_chord_logits(policy, tokens[:, :-1], autocast)
         logp_all = masked_logp(logits, masks)
@@ -316,13 +375,40 @@ def main(args):
             (torch.arange(t)[None, :] >= SILENCE_EXEMPT_FRAMES)
         e_sil = (probs[..., SILENCE] * sil_state).sum() / sil_state.sum().clamp(min=1)
         loss = pg + rl["w_eos"] * p_eos + rl["w_long"] * e_long + rl["w_silence"] * e_sil
-        kl_off = kl_init = kl_t = torch.tensor(0.0)
+        kl_off = kl_init = kl_t = rate_kl = torch.tensor(0.0)
+        pc_pol = pc_off = float("nan")
         if offline is not None:
             with torch.no_grad():
                 lq = masked_logp(offline_chord_logits(offline, melody, chords, lens, autocast),
                                  masks)
             kl_off = (kl_rows(logp_all, lq, masks) * vm).sum() / n_tok
             loss = loss + rl["beta_offline"] * kl_off
+            # chord rate: where a hold is allowed, the binary KL(offline || policy) of
+            # "change" (any other token) vs "hold". Forward (mass-covering) on purpose: the
+            # reverse KL above barely charges a policy that holds where the teacher would
+            # sometimes change, and the rewards favour holding (fewer chords, fewer risks).
+            # rate_onsets: the event is "a chord onset" (vs hold or SILENCE), so the term never
+            # pushes towards silence, and states past 32 frames are left to the long-chord rule
+            # (the teacher itself holds too long there); otherwise "anything but the hold"
+            hold_ok = (prev_id >= 0) & vm
+            if rl["rate_onsets"]:
+                hold_ok = hold_ok & ~long_state
+            if hold_ok.any():
+                if rl["rate_onsets"]:
+                    on = slice(CHORD_HOLD + tables.n_chords, CHORD_HOLD + 2 * tables.n_chords)
+                    q_c = lq[..., on].exp().sum(-1)
+                    p_c = probs[..., on].sum(-1)
+                else:
+                    hold_tok = (CHORD_HOLD + prev_id.clamp(min=0))[..., None]
+                    q_c = 1 - lq.gather(2, hold_tok)[..., 0].exp()
+                    p_c = 1 - p_hold
+                q_c, p_c = q_c.clamp(1e-5, 1 - 1e-5), p_c.clamp(1e-5, 1 - 1e-5)
+                bkl = q_c * (q_c / p_c).log() + (1 - q_c) * ((1 - q_c) / (1 - p_c)).log()
+                rate_kl = (bkl * hold_ok).sum() / hold_ok.sum()
+                pc_pol = float((p_c * hold_ok).sum() / hold_ok.sum())
+                pc_off = float((q_c * hold_ok).sum() / hold_ok.sum())
+                if rl["w_rate"] > 0:
+                    loss = loss + rl["w_rate"] * rate_kl
         if ref is not None:
             with torch.no_grad():
                 lr_ = masked_logp(online_chord_logits(ref, tokens[:, :-1], autocast), masks)
@@ -358,6 +444,8 @@ def main(args):
                "invalid": int(pen["invalid"].sum()),
                "kl_offline": round(kl_off.item(), 4), "kl_init": round(kl_init.item(), 4),
                "kl_teacher": round(kl_t.item(), 4), "pg_loss": round(pg.item(), 4),
+               "rate_kl": round(rate_kl.item(), 5), "harmony": round(h_mean, 5), "p_change": round(pc_pol, 5),
+               "p_change_offline": round(pc_off, 5),
                "tokens_per_s": round(2 * n_frames / max(1e-9, time.time() - it0), 1),
                "lr": rl["lr"] * warm}
         row["reward"] = round(0.5 * (row["r_con"] + row["r_dis"]), 4) if rewards else float("nan")
@@ -372,7 +460,9 @@ def main(args):
                 f"(con {row['r_con']} dis {row['r_dis']}) pen long {row['pen_long']} "
                 f"sil {row['pen_silence']} eos {row['pen_eos']} invalid {row['invalid']} "
                 f"(expected: long {e_long.item():.4f} sil {e_sil.item():.4f}) | "
-                f"KL off {row['kl_offline']} init {row['kl_init']} teacher {row['kl_teacher']} | "
+                f"KL off {row['kl_offline']} init {row['kl_init']} teacher {row['kl_teacher']} "
+                f"rate {row['rate_kl']} (p change {row['p_change']} vs offline "
+                f"{row['p_change_offline']}) | "
                 f"NiC {row['note_in_chord']} silence {row['silence']} long {row['long_chord']} "
                 f"chords/song {row['chords_per_song']} distinct {row['distinct_per_song']} "
                 f"H {row['chord_entropy']} | {row['tokens_per_s']:,.0f} tok/s "
