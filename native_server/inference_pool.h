@@ -48,7 +48,8 @@ class InferencePool {
   InferencePool& operator=(const InferencePool&) = delete;
 
   bool submit(PlanRequest request, Done done);
-  // Asks the session's worker to drop its state (queued behind that worker's pending jobs).
+  // Tells one worker's service (chosen by the session's hash) that the session ended, queued
+  // behind that worker's pending jobs.
   void end_session(std::string session);
   size_t queue_depth() const;
   size_t queue_capacity() const { return config_.queue_depth * workers_.size(); }

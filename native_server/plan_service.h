@@ -10,8 +10,10 @@
 //   };
 //   jam::InferencePool pool(workers, queue_depth, factory, registry);
 //
-// Requests that carry the same `session` always reach the same worker, so a service may keep
-// per-session state (e.g. a KV cache) and drop it in end_session().
+// Requests of one `session` are planned in arrival order, but not always by the same worker (a
+// session with nothing queued goes to the least busy one), so per-session state must be shared
+// between a factory's services (the planner shares one prefix cache per model); end_session()
+// reaches one worker's service.
 #pragma once
 
 #include <functional>

@@ -48,8 +48,9 @@ Result<std::unique_ptr<PlanningStack>> PlanningStack::create(
   } else {
     // One engine owns the packed weights; every cache entry is a fork() of it (its own KV cache,
     // sized for the planner's window rather than the model's max_len).
-    opts.capacity = std::min(online->config().max_len, positions_needed(config.planner));
-    auto proto = Engine::create(*online->weights, opts);
+    EngineOptions online_opts = opts;
+    online_opts.capacity = std::min(online->config().max_len, positions_needed(config.planner));
+    auto proto = Engine::create(*online->weights, online_opts);
     if (!proto) return R::fail(online->id + ": " + proto.error());
     auto shared = std::make_shared<const Engine>(std::move(*proto));
     s->cache_ = std::make_shared<PrefixCache>(
@@ -62,10 +63,7 @@ Result<std::unique_ptr<PlanningStack>> PlanningStack::create(
     if (!offline->config().offline()) return R::fail(offline->id + " is not an offline model");
     if (offline->vocab.hash() != online->vocab.hash())
       return R::fail(offline->id + " and " + online->id + " use different vocabularies");
-    EngineOptions offline_opts;
-    offline_opts.parallel_for = config.parallel_for;
-    offline_opts.n_tasks = config.n_tasks;
-    auto e = OfflineEngine::create(*offline->weights, offline_opts);
+    auto e = OfflineEngine::create(*offline->weights, opts);
     if (!e) return R::fail(offline->id + ": " + e.error());
     s->offline_ = offline;
     s->offline_engine_ = std::make_unique<OfflineEngine>(std::move(*e));

@@ -103,17 +103,13 @@ uint64_t PrefixCache::misses() const {
 
 void PrefixCache::clear() {
   guarded([&] {
-    clear_locked();
+    for (auto& e : entries_) {
+      e->model->reset();
+      e->tokens.clear();
+      e->keys.clear();
+    }
     return 0;
   });
-}
-
-void PrefixCache::clear_locked() {
-  for (auto& e : entries_) {
-    e->model->reset();
-    e->tokens.clear();
-    e->keys.clear();
-  }
 }
 
 }  // namespace jam

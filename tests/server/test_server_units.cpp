@@ -133,6 +133,13 @@ class GatedService final : public jam::PlanService {
     bool open = false;
     std::atomic<int> started{0};
     std::atomic<int> ended_sessions{0};
+    void release() {  // lets every waiting and future plan() return
+      {
+        std::lock_guard lock(m);
+        open = true;
+      }
+      cv.notify_all();
+    }
   };
   GatedService(Gate& g, int worker) : gate_(g), worker_(worker) {}
   jam::PlanOutcome plan(const jam::PlanRequest& r) override {
@@ -176,11 +183,7 @@ TEST(InferencePool, BoundedQueueRefusesWhenFullAndDrains) {
   for (int i = 1; i <= 3; ++i) EXPECT_TRUE(pool.submit(request(i), count));  // queued
   EXPECT_EQ(pool.queue_depth(), 3u);
   EXPECT_FALSE(pool.submit(request(9), count));  // full
-  {
-    std::lock_guard lock(gate.m);
-    gate.open = true;
-  }
-  gate.cv.notify_all();
+  gate.release();
   while (done.load() < 4) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   EXPECT_EQ(pool.queue_depth(), 0u);
   EXPECT_TRUE(pool.submit(request(10), count));
@@ -205,11 +208,7 @@ TEST(InferencePool, QueuedJobsOfASessionShareOneWorkerAndKeepTheirOrder) {
       }));
     }
   }
-  {
-    std::lock_guard lock(gate.m);
-    gate.open = true;
-  }
-  gate.cv.notify_all();
+  gate.release();
   while (done.load() < 12) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   std::set<std::string> used;
   for (const auto& [session, jobs] : seen) {
@@ -244,11 +243,7 @@ TEST(InferencePool, AnIdleSessionGoesToTheShortestQueue) {
     ++done;
   }));
   while (gate.started.load() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  {
-    std::lock_guard lock(gate.m);
-    gate.open = true;
-  }
-  gate.cv.notify_all();
+  gate.release();
   while (done.load() < 3) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   EXPECT_NE(worker_of_first, worker_of_second);
 }
@@ -301,11 +296,7 @@ TEST(PlanEndpoint, StatusCodesIncluding503WithRetryAfter) {
     EXPECT_EQ(replies[3].status, 404);
     EXPECT_EQ(replies[3].error, "model: unknown model 'ghost' (see GET /v1/models)");
   }
-  {
-    std::lock_guard lock(gate.m);
-    gate.open = true;
-  }
-  gate.cv.notify_all();
+  gate.release();
   for (;;) {
     {
       std::lock_guard lock(m);

@@ -12,8 +12,9 @@
 // position's logits (golden tests). Weights are copied out of the WeightFile (it may be freed).
 // fork() makes another engine over the same weights (read-only, shared) with its own empty KV
 // cache: a prefix cache holds many engine states for the price of their KV caches.
-// Not thread-safe: one Engine per thread at a time (engines sharing weights may run concurrently). With a ParallelFor, the calling thread hands
-// pieces of each prefill to the host's threads and waits for them.
+// Not thread-safe: one thread at a time per Engine (engines sharing weights may run
+// concurrently). With a ParallelFor, the calling thread hands pieces of each prefill to the
+// host's threads and waits for them.
 #pragma once
 
 #include <cstdint>

@@ -8,7 +8,8 @@
 //   jam::Result<jam::PlanResponse> r = (*stack)->plan_sync(request);
 //
 // Bundles are immutable and shared (const, thread-safe); a PlanningStack belongs to one thread
-// (its prefix cache may be shared with other stacks: PrefixCache is thread-safe).
+// (its prefix cache may be shared with other stacks on other threads when the cache's config has
+// a host guard, see prefix_cache.h).
 #pragma once
 
 #include <memory>

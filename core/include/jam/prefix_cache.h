@@ -75,7 +75,6 @@ class PrefixCache {
   template <class F>
   auto guarded(F f) const;
   Entry* acquire_locked(std::span<const int32_t> context, const std::string& session);
-  void clear_locked();
 
   Factory factory_;
   PrefixCacheConfig config_;
