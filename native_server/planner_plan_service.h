@@ -19,7 +19,7 @@
 namespace jam {
 
 struct PlannerServiceOptions {
-  int cache_entries = 48;  // KV states kept per online model (~7 MB each for the full model)
+  int cache_entries = 64;  // KV states kept per online model (~7 MB each for the full model)
 };
 
 PlanServiceFactory make_planner_factory(PlannerServiceOptions options = {});

@@ -27,7 +27,7 @@ std::string server_usage() {
          "  --workers N            inference workers, one model instance each (default 1)\n"
          "  --queue-depth N        waiting plan requests per worker before 503 (default 16)\n"
          "  --cache-entries N      KV states kept per online model, shared by the workers: one\n"
-         "                         per live session plus spare (default 48, ~7 MB each)\n"
+         "                         per live session plus spare (default 64, ~7 MB each)\n"
          "  --request-timeout S    seconds to receive a whole HTTP request (default 15)\n"
          "  --ws-idle-timeout S    seconds of WebSocket silence before closing (default 60)\n"
          "  --allow-origin ORIGIN  a browser origin (http[s]://host[:port]) allowed to use\n"

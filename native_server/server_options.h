@@ -23,7 +23,7 @@ struct ServerOptions {
   int threads = 1;                 // I/O threads
   int workers = 1;                 // inference workers (one model instance each)
   int queue_depth = 16;            // waiting plan requests per worker before 503
-  int cache_entries = 48;          // KV states kept per online model, shared by the workers
+  int cache_entries = 64;          // KV states kept per online model, shared by the workers
   int request_timeout_s = 15;      // whole HTTP request (headers + body) and each write
   int ws_idle_timeout_s = 60;      // WebSocket: close when the peer is silent this long
   std::vector<std::string> allow_origins;  // --allow-origin (origin_policy.h); empty = loopback

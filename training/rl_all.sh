@@ -10,7 +10,7 @@
 #    silence 3, KL to Offline 2, a chord-rate term (w_rate 2: binary KL(Offline || policy) of
 #    onset vs hold), the harmony rule reward (w_harmony 1) and 25% transposed-melody episodes
 #    (MIN_RLM_FT, 67 min)                                                -> training/runs/rl_m_ft
-# 3. web size: online_web distilled from RL-M on its own samples (MIN_WEB, 12 min)
+# 3. web size: online_web distilled from the shipped RL-M (rl_m_ft) on its own samples (MIN_WEB, 25 min)
 #                                                                        -> training/runs/rl_m_web
 # 4. RL-S: rewards at the end of the sequence (MIN_RLS, 15 min)          -> training/runs/rl_s
 #    (after the web model: when time is short, RL-M and its web size matter more)
@@ -71,8 +71,8 @@ step rl_m_ft rl-train --mode m --init "$RUNS/rl_m" --offline "$RUNS/offline_full
   --rewards "$REWARDS" --data "$DATA" --minutes "${MIN_RLM_FT:-67}" --seed 4321 \
   --beta-offline 2 --w-long 10 --w-silence 3 --w-rate 2 --w-harmony 1 --p-transpose 0.25
 export_run rl_m_ft rl-m
-step rl_m_web rl-distill --init "$RUNS/online_web" --teacher "$RUNS/rl_m" --data "$DATA" \
-  --minutes "${MIN_WEB:-12}" --lr 3e-4
+step rl_m_web rl-distill --init "$RUNS/online_web" --teacher "$RUNS/rl_m_ft" --data "$DATA" \
+  --minutes "${MIN_WEB:-25}" --lr 3e-4
 export_run rl_m_web rl-m-web
 step rl_s rl-train --mode s --init "$INIT" --offline "$RUNS/offline_full" --rewards "$REWARDS" \
   --data "$DATA" --minutes "${MIN_RLS:-15}"

@@ -31,7 +31,21 @@ auto PrefixCache::guarded(F f) const {
 
 PrefixCache::Entry* PrefixCache::acquire(std::span<const int32_t> context,
                                          const std::string& session) {
-  return guarded([&] { return acquire_locked(context, session); });
+  Entry* entry = guarded([&] { return acquire_locked(context, session); });
+  if (entry && !entry->model) {
+    // A new entry: make its model outside the host's lock (a fork allocates a whole KV cache,
+    // ~7 MB for the full model, which would hold up every other worker's acquire and release).
+    // The entry is already marked in use, so no other thread touches it meanwhile.
+    entry->model = factory_();
+    if (!entry->model) {
+      guarded([&] {
+        std::erase_if(entries_, [&](const std::unique_ptr<Entry>& e) { return e.get() == entry; });
+        return 0;
+      });
+      return nullptr;
+    }
+  }
+  return entry;
 }
 
 PrefixCache::Entry* PrefixCache::acquire_locked(std::span<const int32_t> context,
@@ -64,10 +78,7 @@ PrefixCache::Entry* PrefixCache::acquire_locked(std::span<const int32_t> context
     // No reuse: take a new entry, or evict the least recently used one.
     best_len = 0;
     if (static_cast<int>(entries_.size()) < config_.max_entries) {
-      auto e = std::make_unique<Entry>();
-      e->model = factory_();
-      if (!e->model) return nullptr;
-      entries_.push_back(std::move(e));
+      entries_.push_back(std::make_unique<Entry>());  // its model is made by acquire(), unlocked
       best = entries_.back().get();
     } else {
       for (auto& e : entries_)
@@ -104,7 +115,7 @@ uint64_t PrefixCache::misses() const {
 void PrefixCache::clear() {
   guarded([&] {
     for (auto& e : entries_) {
-      e->model->reset();
+      if (e->model) e->model->reset();  // (an entry being created by acquire() has none yet)
       e->tokens.clear();
       e->keys.clear();
     }

@@ -100,6 +100,32 @@ TEST(PrefixCache, EveryAccessRunsUnderTheHostGuard) {
   EXPECT_EQ(guarded, 3);
 }
 
+TEST(PrefixCache, ANewEntrysModelIsMadeOutsideTheGuardAndAFailedOneLeavesNoEntry) {
+  bool inside = false, made_inside = false, fail = false;
+  PrefixCacheConfig config;
+  config.guard = [&](const std::function<void()>& critical) {
+    inside = true;
+    critical();
+    inside = false;
+  };
+  auto tiny = testing::tiny_online_factory();
+  PrefixCache cache(
+      [&]() -> std::unique_ptr<SequenceModel> {
+        made_inside = made_inside || inside;
+        return fail ? nullptr : tiny();
+      },
+      config);
+  PrefixCache::Entry* e = cache.acquire(context(5, 1), "a");
+  ASSERT_NE(e, nullptr);
+  ASSERT_NE(e->model, nullptr);
+  EXPECT_FALSE(made_inside) << "a fork allocates a KV cache: never under the host's lock";
+  cache.release(e);
+  fail = true;
+  EXPECT_EQ(cache.acquire(context(5, 2), "b"), nullptr);
+  EXPECT_EQ(cache.size(), 1) << "the failed entry is gone";
+  EXPECT_EQ(cache.acquire(context(5, 1), "a"), e) << "the old entry still serves";
+}
+
 TEST(PrefixCache, ForkedEnginesShareWeightsAndGiveTheSameLogits) {
   auto proto = Engine::create(*testing::tiny_online()->weights);
   ASSERT_TRUE(proto.ok()) << proto.error();
