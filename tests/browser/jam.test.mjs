@@ -121,7 +121,7 @@ async function jam(agent) {
       assert.equal(info.worker, true, 'ONNX Runtime runs in the inference worker');
       assert.equal(info.ep, 'wasm');
       assert.ok(['none', 'no-webgpu', 'error'].includes(info.adapter), `adapter: ${info.adapter}`);
-      assert.match(s.connection, /^in this tab \(wasm.*worker\)$/);
+      assert.match(s.connection, /^in this tab \(wasm.*worker\): tiny_online$/);
     }
     assert.equal(s.settings.agent, agent);
     assert.equal(s.settings.highlight_chords, false, 'chord highlight is off by default');

@@ -36,4 +36,11 @@ Result<std::vector<ModelOption>> parse_online_models(std::string_view text) {
   return out;
 }
 
+std::string tab_model_id(const std::vector<ModelOption>& models, const std::string& id) {
+  const std::string web = id + "-web";
+  const bool listed =
+      std::any_of(models.begin(), models.end(), [&](const ModelOption& m) { return m.id == web; });
+  return listed ? web : id;
+}
+
 }  // namespace jam

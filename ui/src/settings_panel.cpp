@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "imgui.h"
+#include "jam/ui/model_list.h"
 #include "theme.h"
 
 namespace jam {
@@ -94,6 +96,10 @@ bool settings_panel(const Rect& area, AppState& state, float scale) {
   }
   if (!state.models_loaded) hint("Loading the server's models...");
   else if (state.models.empty()) hint("The server offers no online model.");
+  else if (s.agent == AgentLocation::kTab && model) {
+    const std::string tab_id = tab_model_id(state.models, model->id);
+    if (tab_id != model->id) hint(("In this tab: " + tab_id + ", its small web size.").c_str());
+  }
   ImGui::SliderInt("Lookahead (beats)", &s.lookahead_beats, kMinLookaheadBeats, kMaxLookaheadBeats);
   s.commit_beats = std::min(s.commit_beats, s.lookahead_beats);
   ImGui::SliderInt("Commit (beats)", &s.commit_beats, 0, s.lookahead_beats);

@@ -12,6 +12,7 @@
 #include "browser.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
+#include "jam/ui/model_list.h"
 #include "jam/ui/settings.h"
 
 // clang-format off
@@ -195,7 +196,8 @@ void App::frame() {
   agent_.tick(wall);
   agent_switch_.use(state_.settings.agent);
   if (state_.settings.agent == AgentLocation::kTab) {
-    if (const ModelOption* m = state_.model()) tab_agent_.load(m->id);   // no-op once loaded
+    // The tab runs the selected model's web size when there is one (no-op once loaded).
+    if (const ModelOption* m = state_.model()) tab_agent_.load(tab_model_id(state_.models, m->id));
     state_.connection = tab_agent_.ready() ? Connection::kOnline : Connection::kConnecting;
     state_.connection_text = tab_agent_.describe();
   } else {

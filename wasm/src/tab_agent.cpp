@@ -119,7 +119,7 @@ std::string TabAgent::describe() const {
   // The model runs in ort_agent.js's inference worker, never on the page's main thread.
   std::string text = "in this tab (" + ep_;
   if (ep_ == "wasm" && threads_ > 1) text += ", " + std::to_string(threads_) + " threads";
-  return text + ", worker)";
+  return text + ", worker): " + model_id_;
 }
 
 void TabAgent::schedule() {
